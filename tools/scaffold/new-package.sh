@@ -50,7 +50,7 @@ cat > "$dir/tsconfig.build.json" <<JSON
 }
 JSON
 cat > "$dir/vitest.config.ts" <<TS
-import { packageTestConfig } from '../../vitest.shared';
+import { packageTestConfig } from '../../vitest.shared.ts';
 
 export default packageTestConfig();
 TS

@@ -1,0 +1,287 @@
+import { ByteScanner } from './byte-scanner.js';
+import { NTU_JOINT_COUNT } from './kinect-joints.js';
+import type { BodyTrack, SkeletonFile } from './skeleton-file.js';
+
+/** Options of {@link parseSkeleton}. */
+export interface ParseSkeletonOptions {
+  /** File or sample name used in error messages and kept as `SkeletonFile.name`. Default `'<skeleton>'`. */
+  readonly name?: string;
+  /**
+   * Which per-joint fields to keep. `'xyz'` (default) keeps x, y, z and the tracking state and only
+   * validates the other 8 numbers; `'all'` also keeps depth and colour coordinates and orientations.
+   */
+  readonly fields?: 'xyz' | 'all';
+  /** Most body blocks a frame may list; more is reported as an absurd count. Default 6 (Kinect v2). */
+  readonly maxBodiesPerFrame?: number;
+}
+
+const JOINT_FIELD_NAMES = [
+  'x', 'y', 'z', 'depthX', 'depthY', 'colorX', 'colorY', 'orientW', 'orientX', 'orientY', 'orientZ',
+] as const;
+const BODY_INFO_NAMES = [
+  'trackingId', 'clippedEdges', 'handLeftConfidence', 'handLeftState', 'handRightConfidence',
+  'handRightState', 'isRestricted', 'leanX', 'leanY', 'trackingState',
+] as const;
+const V = NTU_JOINT_COUNT;
+const encoder = new TextEncoder();
+
+/** Growable storage of one tracking id's appearances; capacity is the frames left in the file. */
+class TrackBuilder {
+  count = 0;
+  lastFrame = -1;
+  readonly frames: Int32Array;
+  readonly slots: Uint8Array;
+  readonly xyz: Float32Array;
+  readonly states: Uint8Array;
+  readonly clippedEdges: Int32Array;
+  readonly bodyInts: Uint8Array; // [capacity, 6]: 5 hand/restricted fields then trackingState
+  readonly lean: Float32Array;
+  readonly depthXY: Float32Array | undefined;
+  readonly colorXY: Float32Array | undefined;
+  readonly orientation: Float32Array | undefined;
+
+  constructor(
+    readonly idStart: number,
+    readonly idLength: number,
+    readonly trackingId: string,
+    capacity: number,
+    all: boolean,
+  ) {
+    this.frames = new Int32Array(capacity);
+    this.slots = new Uint8Array(capacity);
+    this.xyz = new Float32Array(capacity * V * 3);
+    this.states = new Uint8Array(capacity * V);
+    this.clippedEdges = new Int32Array(capacity);
+    this.bodyInts = new Uint8Array(capacity * 6);
+    this.lean = new Float32Array(capacity * 2);
+    this.depthXY = all ? new Float32Array(capacity * V * 2) : undefined;
+    this.colorXY = all ? new Float32Array(capacity * V * 2) : undefined;
+    this.orientation = all ? new Float32Array(capacity * V * 4) : undefined;
+  }
+
+  build(): BodyTrack {
+    const n = this.count;
+    const ints = this.bodyInts;
+    const column = (k: number) => Uint8Array.from({ length: n }, (_, i) => ints[i * 6 + k]!);
+    const track: BodyTrack = {
+      trackingId: this.trackingId,
+      frames: this.frames.slice(0, n),
+      slots: this.slots.slice(0, n),
+      xyz: this.xyz.slice(0, n * V * 3),
+      jointTrackingStates: this.states.slice(0, n * V),
+      clippedEdges: this.clippedEdges.slice(0, n),
+      handLeftConfidence: column(0),
+      handLeftState: column(1),
+      handRightConfidence: column(2),
+      handRightState: column(3),
+      isRestricted: column(4),
+      lean: this.lean.slice(0, n * 2),
+      trackingState: column(5),
+    };
+    if (this.depthXY && this.colorXY && this.orientation) {
+      return {
+        ...track,
+        depthXY: this.depthXY.slice(0, n * V * 2),
+        colorXY: this.colorXY.slice(0, n * V * 2),
+        orientation: this.orientation.slice(0, n * V * 4),
+      };
+    }
+    return track;
+  }
+}
+
+/**
+ * Parses an NTU RGB+D `.skeleton` file (CRLF or LF) into typed arrays, one {@link BodyTrack} per
+ * tracking id. Numbers are scanned from the bytes by hand (no `split`, no per-token strings).
+ *
+ * Errors are {@link SkeletonParseError}s naming the file, the line and what was expected: empty or
+ * truncated files, wrong joint counts, non-numeric tokens (including `NaN`), negative or absurd
+ * counts, binary junk, extra numbers on a line or text after the last frame.
+ *
+ * @param input the file's bytes (or its text).
+ * @returns the frame count, the body count per frame and the tracks.
+ */
+export function parseSkeleton(input: Uint8Array | string, options: ParseSkeletonOptions = {}): SkeletonFile {
+  const bytes = typeof input === 'string' ? encoder.encode(input) : input;
+  const name = options.name ?? '<skeleton>';
+  const all = options.fields === 'all';
+  const maxBodies = options.maxBodiesPerFrame ?? 6;
+  const s = new ByteScanner(bytes, name);
+
+  if (s.atEndOfInput()) {
+    s.pos = 0;
+    throw s.fail('the frame count on line 1 (the file is empty)');
+  }
+  s.pos = 0;
+  const frameCount = s.int();
+  if (Number.isNaN(frameCount)) throw s.fail('the frame count (a non-negative integer)');
+  if (frameCount < 0) throw s.fail('a non-negative frame count');
+  // Every frame takes at least 2 bytes ("0\n"): a larger count cannot be true and would make us
+  // allocate for frames that do not exist.
+  if (frameCount > (bytes.length - s.pos) / 2) {
+    throw s.fail(`a frame count that fits the file (${frameCount} frames need more than its ${bytes.length} bytes)`);
+  }
+  if (!s.endLine()) throw s.fail('end of line after the frame count');
+
+  const bodyCounts = new Uint8Array(frameCount);
+  const tracks: TrackBuilder[] = [];
+  const where = (f: number, k: number, bodies: number) => `frame ${f + 1} of ${frameCount}, body ${k + 1} of ${bodies}`;
+
+  for (let f = 0; f < frameCount; f++) {
+    const bodies = s.int();
+    if (Number.isNaN(bodies)) {
+      throw s.fail(s.pos >= s.end ? `frame ${f + 1} of ${frameCount} (file truncated)` : `the body count of frame ${f + 1} (an integer 0-${maxBodies})`);
+    }
+    if (bodies < 0 || bodies > maxBodies) throw s.fail(`a body count between 0 and ${maxBodies} for frame ${f + 1}`);
+    if (!s.endLine()) throw s.fail(`end of line after the body count of frame ${f + 1}`);
+    bodyCounts[f] = bodies;
+
+    for (let k = 0; k < bodies; k++) {
+      // --- body info line ---
+      const idStart = s.digitToken();
+      if (idStart < 0) {
+        throw s.fail(s.pos >= s.end ? `the body info line (${where(f, k, bodies)}; file truncated)` : `a tracking id of decimal digits (${where(f, k, bodies)})`);
+      }
+      const idLength = s.pos - idStart;
+      let track: TrackBuilder | undefined;
+      for (let t = 0; t < tracks.length; t++) {
+        const c = tracks[t]!;
+        if (c.idLength !== idLength || c.lastFrame === f) continue;
+        let same = true;
+        for (let i = 0; i < idLength; i++) {
+          if (bytes[c.idStart + i] !== bytes[idStart + i]) {
+            same = false;
+            break;
+          }
+        }
+        if (same) {
+          track = c;
+          break;
+        }
+      }
+      if (!track) {
+        track = new TrackBuilder(idStart, idLength, s.text(idStart, idStart + idLength), frameCount - f, all);
+        tracks.push(track);
+      }
+      const n = track.count;
+      track.frames[n] = f;
+      track.slots[n] = k;
+      track.lastFrame = f;
+      const clipped = s.int();
+      if (!(clipped >= 0)) throw s.fail(`${BODY_INFO_NAMES[1]} (a non-negative integer; ${where(f, k, bodies)})`);
+      track.clippedEdges[n] = clipped;
+      for (let i = 0; i < 5; i++) {
+        const v = s.int();
+        if (!(v >= 0 && v <= 255)) throw s.fail(`${BODY_INFO_NAMES[i + 2]} (an integer 0-255; ${where(f, k, bodies)})`);
+        track.bodyInts[n * 6 + i] = v;
+      }
+      const leanX = s.float();
+      if (Number.isNaN(leanX)) throw s.fail(`leanX (a number; ${where(f, k, bodies)})`);
+      const leanY = s.float();
+      if (Number.isNaN(leanY)) throw s.fail(`leanY (a number; ${where(f, k, bodies)})`);
+      track.lean[n * 2] = leanX;
+      track.lean[n * 2 + 1] = leanY;
+      const bodyState = s.int();
+      if (!(bodyState >= 0 && bodyState <= 255)) throw s.fail(`the body trackingState (an integer 0-255; ${where(f, k, bodies)})`);
+      track.bodyInts[n * 6 + 5] = bodyState;
+      if (!s.endLine()) throw s.fail(`end of line after the 10 body info fields (${where(f, k, bodies)})`);
+
+      // --- joint count ---
+      const joints = s.int();
+      if (joints !== V) {
+        throw s.fail(s.pos >= s.end ? `the joint count (${where(f, k, bodies)}; file truncated)` : `the joint count ${V} (${where(f, k, bodies)})`);
+      }
+      if (!s.endLine()) throw s.fail(`end of line after the joint count (${where(f, k, bodies)})`);
+
+      // --- 25 joint lines ---
+      const xyz = track.xyz;
+      const states = track.states;
+      const depthXY = track.depthXY;
+      const colorXY = track.colorXY;
+      const orientation = track.orientation;
+      for (let j = 0; j < V; j++) {
+        const o = (n * V + j) * 3;
+        const x = s.float();
+        const y = s.float();
+        const z = s.float();
+        if (Number.isNaN(x) || Number.isNaN(y) || Number.isNaN(z)) throw jointError(s, f, k, bodies, j, frameCount);
+        xyz[o] = x;
+        xyz[o + 1] = y;
+        xyz[o + 2] = z;
+        if (depthXY && colorXY && orientation) {
+          const q = n * V + j;
+          for (let i = 0; i < 2; i++) {
+            const v = s.float();
+            if (Number.isNaN(v)) throw jointError(s, f, k, bodies, j, frameCount);
+            depthXY[q * 2 + i] = v;
+          }
+          for (let i = 0; i < 2; i++) {
+            const v = s.float();
+            if (Number.isNaN(v)) throw jointError(s, f, k, bodies, j, frameCount);
+            colorXY[q * 2 + i] = v;
+          }
+          for (let i = 0; i < 4; i++) {
+            const v = s.float();
+            if (Number.isNaN(v)) throw jointError(s, f, k, bodies, j, frameCount);
+            orientation[q * 4 + i] = v;
+          }
+        } else if (
+          !(s.skipNumber() && s.skipNumber() && s.skipNumber() && s.skipNumber() &&
+            s.skipNumber() && s.skipNumber() && s.skipNumber() && s.skipNumber())
+        ) {
+          throw jointError(s, f, k, bodies, j, frameCount);
+        }
+        const state = s.int();
+        if (!(state >= 0 && state <= 255)) throw jointError(s, f, k, bodies, j, frameCount);
+        states[n * V + j] = state;
+        if (!s.endLine()) throw jointError(s, f, k, bodies, j, frameCount);
+      }
+      track.count = n + 1;
+    }
+  }
+  if (!s.atEndOfInput()) throw s.fail(`end of file after the ${frameCount} frames the first line announces`);
+  return { name, frameCount, bodyCounts, bodies: tracks.map((t) => t.build()) };
+}
+
+/** Works out which of the 12 joint-line fields is wrong (cold path). */
+function jointError(s: ByteScanner, f: number, k: number, bodies: number, j: number, frameCount: number) {
+  const context = `joint ${j + 1} of ${V}, frame ${f + 1} of ${frameCount}, body ${k + 1} of ${bodies}`;
+  const failedAt = s.pos;
+  // Re-scan the line from its start to name the field.
+  let p = failedAt;
+  while (p > 0 && s.bytes[p - 1] !== 10) p--;
+  s.pos = p;
+  for (let i = 0; i < 11; i++) {
+    if (s.pos >= s.end && i === 0) return s.fail(`joint line ${j + 1} of ${V} (${context}; file truncated)`);
+    if (Number.isNaN(s.float())) return s.fail(`${JOINT_FIELD_NAMES[i]}, field ${i + 1} of 12 (a finite number; ${context})`);
+  }
+  const state = s.int();
+  if (Number.isNaN(state)) return s.fail(`trackingState, field 12 of 12 (an integer; ${context})`);
+  if (state < 0 || state > 255) return s.fail(`trackingState 0-255 (${context})`);
+  if (!s.endLine()) return s.fail(`end of line after 12 numbers (${context})`);
+  s.pos = failedAt;
+  return s.fail(`a joint line of 12 numbers (${context})`);
+}
+
+/**
+ * Parses a file that arrives in chunks (a stream): gathers the chunks, then runs {@link parseSkeleton}.
+ * A `.skeleton` file is small (tens to hundreds of kB), so one pass over one buffer is the fast way.
+ */
+export async function parseSkeletonChunks(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: ParseSkeletonOptions = {},
+): Promise<SkeletonFile> {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of chunks) {
+    parts.push(chunk);
+    length += chunk.length;
+  }
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return parseSkeleton(bytes, options);
+}
