@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates src/tfjs_gradients.generated.ts: tfjs-core's own gradient configs, rebound to
+// Generates src/tfjs-gradients.generated.ts: tfjs-core's own gradient configs, rebound to
 // tfjs-core's public API.
 //
 // Why: tfjs-core's Node entry (dist/tf-core.node.js, a CJS bundle) registers no gradients and
@@ -22,7 +22,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outFile = join(here, '..', 'src', 'tfjs_gradients.generated.ts');
+const outFile = join(here, '..', 'src', 'tfjs-gradients.generated.ts');
 const require = createRequire(import.meta.url);
 const corePkgJson = require.resolve('@tensorflow/tfjs-core/package.json');
 const coreDist = join(dirname(corePkgJson), 'dist');

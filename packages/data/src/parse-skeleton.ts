@@ -1,4 +1,4 @@
-import { ByteScanner } from './byte-scanner.js';
+import { ByteScanner, scanNumberLine } from './byte-scanner.js';
 import { NTU_JOINT_COUNT } from './kinect-joints.js';
 import type { BodyTrack, SkeletonFile } from './skeleton-file.js';
 
@@ -107,6 +107,8 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
   const all = options.fields === 'all';
   const maxBodies = options.maxBodiesPerFrame ?? 6;
   const s = new ByteScanner(bytes, name);
+  const buffer = s.bytes;
+  const values = new Float64Array(12);
 
   if (s.atEndOfInput()) {
     s.pos = 0;
@@ -149,7 +151,7 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
         if (c.idLength !== idLength || c.lastFrame === f) continue;
         let same = true;
         for (let i = 0; i < idLength; i++) {
-          if (bytes[c.idStart + i] !== bytes[idStart + i]) {
+          if (buffer[c.idStart + i] !== buffer[idStart + i]) {
             same = false;
             break;
           }
@@ -193,54 +195,59 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
       }
       if (!s.endLine()) throw s.fail(`end of line after the joint count (${where(f, k, bodies)})`);
 
-      // --- 25 joint lines ---
+      // --- 25 joint lines: the hot path ---
       const xyz = track.xyz;
       const states = track.states;
       const depthXY = track.depthXY;
       const colorXY = track.colorXY;
       const orientation = track.orientation;
       for (let j = 0; j < V; j++) {
-        const o = (n * V + j) * 3;
-        const x = s.float();
-        const y = s.float();
-        const z = s.float();
-        if (Number.isNaN(x) || Number.isNaN(y) || Number.isNaN(z)) throw jointError(s, f, k, bodies, j, frameCount);
-        xyz[o] = x;
-        xyz[o + 1] = y;
-        xyz[o + 2] = z;
+        let next = scanNumberLine(buffer, s.pos, 12, values);
+        if (next < 0 && !scanJointLineCarefully(s, values)) throw jointError(s, f, k, bodies, j, frameCount);
+        if (next >= 0) s.pos = next > s.end ? s.end : next;
+        const state = values[11]!;
+        if (!(state >= 0 && state <= 255 && Number.isInteger(state))) throw jointError(s, f, k, bodies, j, frameCount);
+        const q = n * V + j;
+        xyz[q * 3] = values[0]!;
+        xyz[q * 3 + 1] = values[1]!;
+        xyz[q * 3 + 2] = values[2]!;
+        states[q] = state;
         if (depthXY && colorXY && orientation) {
-          const q = n * V + j;
-          for (let i = 0; i < 2; i++) {
-            const v = s.float();
-            if (Number.isNaN(v)) throw jointError(s, f, k, bodies, j, frameCount);
-            depthXY[q * 2 + i] = v;
-          }
-          for (let i = 0; i < 2; i++) {
-            const v = s.float();
-            if (Number.isNaN(v)) throw jointError(s, f, k, bodies, j, frameCount);
-            colorXY[q * 2 + i] = v;
-          }
-          for (let i = 0; i < 4; i++) {
-            const v = s.float();
-            if (Number.isNaN(v)) throw jointError(s, f, k, bodies, j, frameCount);
-            orientation[q * 4 + i] = v;
-          }
-        } else if (
-          !(s.skipNumber() && s.skipNumber() && s.skipNumber() && s.skipNumber() &&
-            s.skipNumber() && s.skipNumber() && s.skipNumber() && s.skipNumber())
-        ) {
-          throw jointError(s, f, k, bodies, j, frameCount);
+          depthXY[q * 2] = values[3]!;
+          depthXY[q * 2 + 1] = values[4]!;
+          colorXY[q * 2] = values[5]!;
+          colorXY[q * 2 + 1] = values[6]!;
+          for (let i = 0; i < 4; i++) orientation[q * 4 + i] = values[7 + i]!;
         }
-        const state = s.int();
-        if (!(state >= 0 && state <= 255)) throw jointError(s, f, k, bodies, j, frameCount);
-        states[n * V + j] = state;
-        if (!s.endLine()) throw jointError(s, f, k, bodies, j, frameCount);
       }
       track.count = n + 1;
     }
   }
   if (!s.atEndOfInput()) throw s.fail(`end of file after the ${frameCount} frames the first line announces`);
   return { name, frameCount, bodyCounts, bodies: tracks.map((t) => t.build()) };
+}
+
+/**
+ * The slow path for a joint line the fast scanner declined (a rare number format, or an error):
+ * the careful per-token readers, which also convert long mantissas and large exponents.
+ */
+function scanJointLineCarefully(s: ByteScanner, values: Float64Array): boolean {
+  const start = s.pos;
+  for (let i = 0; i < 11; i++) {
+    const v = s.float();
+    if (Number.isNaN(v)) {
+      s.pos = start;
+      return false;
+    }
+    values[i] = v;
+  }
+  const state = s.int();
+  if (Number.isNaN(state) || !s.endLine()) {
+    s.pos = start;
+    return false;
+  }
+  values[11] = state;
+  return true;
 }
 
 /** Works out which of the 12 joint-line fields is wrong (cold path). */
