@@ -31,7 +31,7 @@ cat > "$dir/package.json" <<JSON
   "peerDependencies": {
     "@tensorflow/tfjs-core": "4.22.0"
   },
-  "repository": { "type": "git", "url": "https://github.com/skelnorm/skelnorm.git", "directory": "$dir" }
+  "repository": { "type": "git", "url": "git+https://github.com/skelnorm/skelnorm.git", "directory": "$dir" }
 }
 JSON
 cat > "$dir/tsconfig.json" <<JSON

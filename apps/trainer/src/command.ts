@@ -14,6 +14,13 @@ export interface CommandIO {
   err(line: string): void;
   /** True when stdout is an interactive terminal (progress bars); false for plain lines. */
   readonly isTTY: boolean;
+  /**
+   * Raw write to stdout without a newline (progress bars redraw a line with `\r`). Optional:
+   * without it a progress display falls back to whole lines.
+   */
+  write?(text: string): void;
+  /** Terminal width in columns, when known. */
+  readonly columns?: number;
 }
 
 export const processIO: CommandIO = {
@@ -21,6 +28,12 @@ export const processIO: CommandIO = {
   err: (line) => process.stderr.write(line + '\n'),
   get isTTY() {
     return Boolean(process.stdout.isTTY);
+  },
+  write: (text) => {
+    process.stdout.write(text);
+  },
+  get columns() {
+    return process.stdout.columns;
   },
 };
 

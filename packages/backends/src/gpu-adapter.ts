@@ -23,7 +23,7 @@ export interface GpuLike {
 
 /** What an adapter is, in the words that a backend choice reason uses. */
 export interface GpuAdapterSummary {
-  /** e.g. "google swiftshader (SwiftShader driver 5.0.0)". */
+  /** e.g. "google swiftshader (SwiftShader driver 5.0.0)": vendor, architecture, (device or description). */
   readonly description: string;
   /**
    * True for CPU-emulated WebGPU (SwiftShader, llvmpipe/lavapipe, WARP): it runs the seed CNN's
@@ -37,7 +37,8 @@ const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe|software|micr
 /** Reads an adapter's info (whichever API the implementation has) and classifies it. */
 export async function summarizeGpuAdapter(adapter: GpuAdapterLike): Promise<GpuAdapterSummary> {
   const info: GpuAdapterInfo = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
-  const names = [info.vendor, info.architecture, info.device].filter((s) => s !== undefined && s !== '');
+  const parts = info.description ? [info.vendor, info.architecture] : [info.vendor, info.architecture, info.device];
+  const names = parts.filter((s) => s !== undefined && s !== '');
   const description =
     [names.join(' '), info.description ? `(${info.description})` : ''].filter(Boolean).join(' ') || 'unnamed adapter';
   const software =

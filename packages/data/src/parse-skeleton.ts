@@ -25,7 +25,7 @@ const BODY_INFO_NAMES = [
 const V = NTU_JOINT_COUNT;
 const encoder = new TextEncoder();
 
-/** Growable storage of one tracking id's appearances; capacity is the frames left in the file. */
+/** Storage of one tracking id's appearances; capacity is the frames left in the file when it first appears. */
 class TrackBuilder {
   count = 0;
   lastFrame = -1;
@@ -34,7 +34,12 @@ class TrackBuilder {
   readonly xyz: Float32Array;
   readonly states: Uint8Array;
   readonly clippedEdges: Int32Array;
-  readonly bodyInts: Uint8Array; // [capacity, 6]: 5 hand/restricted fields then trackingState
+  readonly handLeftConfidence: Uint8Array;
+  readonly handLeftState: Uint8Array;
+  readonly handRightConfidence: Uint8Array;
+  readonly handRightState: Uint8Array;
+  readonly isRestricted: Uint8Array;
+  readonly trackingState: Uint8Array;
   readonly lean: Float32Array;
   readonly depthXY: Float32Array | undefined;
   readonly colorXY: Float32Array | undefined;
@@ -44,7 +49,7 @@ class TrackBuilder {
     readonly idStart: number,
     readonly idLength: number,
     readonly trackingId: string,
-    capacity: number,
+    readonly capacity: number,
     all: boolean,
   ) {
     this.frames = new Int32Array(capacity);
@@ -52,7 +57,12 @@ class TrackBuilder {
     this.xyz = new Float32Array(capacity * V * 3);
     this.states = new Uint8Array(capacity * V);
     this.clippedEdges = new Int32Array(capacity);
-    this.bodyInts = new Uint8Array(capacity * 6);
+    this.handLeftConfidence = new Uint8Array(capacity);
+    this.handLeftState = new Uint8Array(capacity);
+    this.handRightConfidence = new Uint8Array(capacity);
+    this.handRightState = new Uint8Array(capacity);
+    this.isRestricted = new Uint8Array(capacity);
+    this.trackingState = new Uint8Array(capacity);
     this.lean = new Float32Array(capacity * 2);
     this.depthXY = all ? new Float32Array(capacity * V * 2) : undefined;
     this.colorXY = all ? new Float32Array(capacity * V * 2) : undefined;
@@ -61,29 +71,30 @@ class TrackBuilder {
 
   build(): BodyTrack {
     const n = this.count;
-    const ints = this.bodyInts;
-    const column = (k: number) => Uint8Array.from({ length: n }, (_, i) => ints[i * 6 + k]!);
+    // A body seen in every frame since it first appeared (the common case) fills its arrays exactly.
+    const fit = <A extends Float32Array | Int32Array | Uint8Array>(a: A, width: number): A =>
+      (n === this.capacity ? a : a.slice(0, n * width)) as A;
     const track: BodyTrack = {
       trackingId: this.trackingId,
-      frames: this.frames.slice(0, n),
-      slots: this.slots.slice(0, n),
-      xyz: this.xyz.slice(0, n * V * 3),
-      jointTrackingStates: this.states.slice(0, n * V),
-      clippedEdges: this.clippedEdges.slice(0, n),
-      handLeftConfidence: column(0),
-      handLeftState: column(1),
-      handRightConfidence: column(2),
-      handRightState: column(3),
-      isRestricted: column(4),
-      lean: this.lean.slice(0, n * 2),
-      trackingState: column(5),
+      frames: fit(this.frames, 1),
+      slots: fit(this.slots, 1),
+      xyz: fit(this.xyz, V * 3),
+      jointTrackingStates: fit(this.states, V),
+      clippedEdges: fit(this.clippedEdges, 1),
+      handLeftConfidence: fit(this.handLeftConfidence, 1),
+      handLeftState: fit(this.handLeftState, 1),
+      handRightConfidence: fit(this.handRightConfidence, 1),
+      handRightState: fit(this.handRightState, 1),
+      isRestricted: fit(this.isRestricted, 1),
+      lean: fit(this.lean, 2),
+      trackingState: fit(this.trackingState, 1),
     };
     if (this.depthXY && this.colorXY && this.orientation) {
       return {
         ...track,
-        depthXY: this.depthXY.slice(0, n * V * 2),
-        colorXY: this.colorXY.slice(0, n * V * 2),
-        orientation: this.orientation.slice(0, n * V * 4),
+        depthXY: fit(this.depthXY, V * 2),
+        colorXY: fit(this.colorXY, V * 2),
+        orientation: fit(this.orientation, V * 4),
       };
     }
     return track;
@@ -109,6 +120,8 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
   const s = new ByteScanner(bytes, name);
   const buffer = s.bytes;
   const values = new Float64Array(12);
+  // x, y, z and the tracking state; every field with `fields: 'all'`.
+  const keepMask = all ? 0xfff : 0x807;
 
   if (s.atEndOfInput()) {
     s.pos = 0;
@@ -172,10 +185,11 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
       const clipped = s.int();
       if (!(clipped >= 0)) throw s.fail(`${BODY_INFO_NAMES[1]} (a non-negative integer; ${where(f, k, bodies)})`);
       track.clippedEdges[n] = clipped;
+      const bodyFields = [track.handLeftConfidence, track.handLeftState, track.handRightConfidence, track.handRightState, track.isRestricted];
       for (let i = 0; i < 5; i++) {
         const v = s.int();
         if (!(v >= 0 && v <= 255)) throw s.fail(`${BODY_INFO_NAMES[i + 2]} (an integer 0-255; ${where(f, k, bodies)})`);
-        track.bodyInts[n * 6 + i] = v;
+        bodyFields[i]![n] = v;
       }
       const leanX = s.float();
       if (Number.isNaN(leanX)) throw s.fail(`leanX (a number; ${where(f, k, bodies)})`);
@@ -185,7 +199,7 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
       track.lean[n * 2 + 1] = leanY;
       const bodyState = s.int();
       if (!(bodyState >= 0 && bodyState <= 255)) throw s.fail(`the body trackingState (an integer 0-255; ${where(f, k, bodies)})`);
-      track.bodyInts[n * 6 + 5] = bodyState;
+      track.trackingState[n] = bodyState;
       if (!s.endLine()) throw s.fail(`end of line after the 10 body info fields (${where(f, k, bodies)})`);
 
       // --- joint count ---
@@ -202,7 +216,7 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
       const colorXY = track.colorXY;
       const orientation = track.orientation;
       for (let j = 0; j < V; j++) {
-        let next = scanNumberLine(buffer, s.pos, 12, values);
+        let next = scanNumberLine(buffer, s.pos, 12, values, keepMask);
         if (next < 0 && !scanJointLineCarefully(s, values)) throw jointError(s, f, k, bodies, j, frameCount);
         if (next >= 0) s.pos = next > s.end ? s.end : next;
         const state = values[11]!;

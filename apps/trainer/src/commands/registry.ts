@@ -2,6 +2,11 @@ import type { Command } from '../command.js';
 
 // Explicit registry: one line per subcommand, no import-time discovery.
 const loaders: Record<string, () => Promise<Command>> = {
+  train: async () => (await import('./train.js')).command,
+  eval: async () => (await import('./eval.js')).command,
+  doctor: async () => (await import('./doctor.js')).command,
+  ablate: async () => (await import('./ablate.js')).command,
+  bench: async () => (await import('./bench.js')).command,
 };
 
 export const commandNames = (): string[] => Object.keys(loaders).sort();

@@ -75,12 +75,12 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const raw = span / Math.max(1, count);
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
-  const first = Math.floor(min / step) * step;
+  // Integer multiples of the step, rounded to the step's decimals so that 3 * 0.2 prints as 0.6.
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  const firstIndex = Math.floor(min / step);
+  const lastIndex = Math.ceil(max / step - 1e-9);
   const ticks: number[] = [];
-  for (let value = first; value <= max + step * 0.5; value += step) {
-    ticks.push(Math.round(value / step) * step);
-    if (ticks.length > 50) break;
-  }
+  for (let k = firstIndex; k <= lastIndex && ticks.length <= 50; k++) ticks.push(Number((k * step).toFixed(decimals)));
   return ticks;
 }
 

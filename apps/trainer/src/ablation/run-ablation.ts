@@ -1,0 +1,139 @@
+import type { SkeletonModel } from '@skelnorm/models';
+import { recalibrate } from '@skelnorm/norm';
+import { evaluate } from '@skelnorm/trainer';
+import type { CommandIO } from '../command.js';
+import { ProgressDisplay } from '../progress/progress-display.js';
+import { RunFolder } from '../run/run-folder.js';
+import { repairModel } from '../training/repair-model.js';
+import type { TrainConfig } from '../training/train-config.js';
+import { trainModel } from '../training/train-model.js';
+import { disposingBatches, type TrainingData } from '../training/training-data.js';
+import type { AblationRun } from './ablation-table.js';
+import type { AblationVariant } from './variants.js';
+
+export interface AblationPlan {
+  /** The seed's configuration (`seed-bn`); each variant changes one thing. */
+  readonly seedConfig: TrainConfig;
+  readonly variants: readonly AblationVariant[];
+  readonly seeds: readonly number[];
+  readonly data: TrainingData;
+  /** Per-run `metrics.jsonl` folders go under `<dir>/runs/`. */
+  readonly dir: string;
+  readonly io: CommandIO;
+  /** Called after every finished run with all runs so far (to rewrite the table). */
+  readonly onRun?: (runs: readonly AblationRun[]) => Promise<void>;
+  readonly signal?: AbortSignal;
+}
+
+/** What a finished model measures on the ablation's four accuracy columns. */
+async function measure(
+  model: SkeletonModel,
+  data: TrainingData,
+  config: TrainConfig,
+  runningTrainAccuracy: number,
+): Promise<Omit<AblationRun, 'variant' | 'seed' | 'seconds'>> {
+  const options = { numClasses: data.numClasses };
+  const test = await evaluate(model, data.testBatches(config.evalBatchSize), options);
+  const trainEval = await evaluate(model, data.trainEvalBatches(config.evalBatchSize), options);
+  // Batch statistics with the training batch size: what the layers saw in training.
+  const batchStats = await evaluate(model, data.testBatches(config.batchSize), { ...options, batchStatistics: true });
+  return { runningTrainAccuracy, trainAccuracyEval: trainEval.top1, testAccuracy: test.top1, testAccuracyBatchStats: batchStats.top1 };
+}
+
+const failed = (variant: string, seed: number, error: unknown, seconds: number): AblationRun => ({
+  variant,
+  seed,
+  runningTrainAccuracy: Number.NaN,
+  trainAccuracyEval: Number.NaN,
+  testAccuracy: Number.NaN,
+  testAccuracyBatchStats: Number.NaN,
+  seconds,
+  error: error instanceof Error ? error.message : String(error),
+});
+
+/**
+ * Trains every (seed, variant) pair, seed-major so that a complete table for the first seed
+ * exists early. Variants that `derive` from the seed's model reuse its training: they are
+ * measured right after `seed-bn` of the same seed (PreciseBN first, then `repair`, each on the
+ * seed's weights; neither depends on the running statistics it replaces).
+ */
+export async function runAblation(plan: AblationPlan): Promise<AblationRun[]> {
+  const { io, data } = plan;
+  const runs: AblationRun[] = [];
+  const progress = new ProgressDisplay(io);
+  const trained = plan.variants.filter((v) => v.apply);
+  const derived = plan.variants.filter((v) => v.derive);
+  const needSeedModel = derived.length > 0;
+  const total = plan.seeds.length * plan.variants.length;
+  const record = async (run: AblationRun) => {
+    runs.push(run);
+    const acc = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+    progress.log(
+      run.error
+        ? `[${runs.length}/${total}] ${run.variant} seed ${run.seed}: FAILED: ${run.error}`
+        : `[${runs.length}/${total}] ${run.variant} seed ${run.seed}: train ${acc(run.runningTrainAccuracy)} (running) / ${acc(run.trainAccuracyEval)} (eval mode), test ${acc(run.testAccuracy)}, test with batch stats ${acc(run.testAccuracyBatchStats)}, ${run.seconds.toFixed(0)} s`,
+    );
+    await plan.onRun?.(runs);
+  };
+
+  for (const seed of plan.seeds) {
+    const jobs = [...trained];
+    // The seed's own run is needed by the derived variants even when it is not a row.
+    const seedVariant = plan.variants.find((v) => v.name === 'seed-bn');
+    if (needSeedModel && !seedVariant) jobs.unshift({ name: 'seed-bn', description: '', apply: (s) => s });
+    for (const variant of jobs) {
+      if (plan.signal?.aborted) return runs;
+      const config: TrainConfig = { ...variant.apply!(plan.seedConfig), seed };
+      const started = performance.now();
+      const label = `${variant.name} seed ${seed}`;
+      let model: SkeletonModel | undefined;
+      try {
+        const run = await RunFolder.open(`${plan.dir}/runs/${variant.name}-seed${seed}`);
+        await run.writeConfig(config);
+        const outcome = await trainModel(config, {
+          data,
+          run,
+          progress,
+          label,
+          logEpochs: false,
+          evaluate: false,
+          checkpoints: false,
+          ...(plan.signal ? { signal: plan.signal } : {}),
+        });
+        model = outcome.model;
+        if (outcome.recorder.error) throw outcome.recorder.error.error;
+        if (outcome.interrupted) return runs;
+        const lastEpoch = outcome.recorder.history.epochs.at(-1);
+        const running = lastEpoch?.trainAccuracy ?? Number.NaN;
+        const trainSeconds = (performance.now() - started) / 1000;
+        if (plan.variants.includes(variant)) {
+          await record({ variant: variant.name, seed, ...(await measure(model, data, config, running)), seconds: (performance.now() - started) / 1000 });
+        }
+        if (variant.name === 'seed-bn') {
+          for (const d of derived) {
+            const t0 = performance.now();
+            try {
+              if (d.derive === 'precise-bn') {
+                await recalibrate(model, disposingBatches(data.trainEvalBatches(config.batchSize)));
+              } else {
+                const repaired = await repairModel(model, () => data.trainEvalBatches(config.batchSize));
+                model = repaired.model;
+              }
+              const extra = (performance.now() - t0) / 1000;
+              await record({ variant: d.name, seed, ...(await measure(model, data, config, running)), seconds: trainSeconds + extra });
+            } catch (error) {
+              await record(failed(d.name, seed, error, (performance.now() - t0) / 1000));
+            }
+          }
+        }
+      } catch (error) {
+        if (plan.variants.includes(variant)) await record(failed(variant.name, seed, error, (performance.now() - started) / 1000));
+        if (variant.name === 'seed-bn') for (const d of derived) await record(failed(d.name, seed, `the seed's run failed: ${String(error)}`, 0));
+      } finally {
+        model?.dispose();
+      }
+    }
+  }
+  progress.clear();
+  return runs;
+}

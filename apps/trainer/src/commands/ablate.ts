@@ -1,0 +1,99 @@
+import { formatFlags, parseFlags } from '../args/flags.js';
+import { UsageError, type Command } from '../command.js';
+import { ablationJson, ablationMarkdown, ablationSvg, summarizeAblation, type AblationMeta } from '../ablation/ablation-table.js';
+import { runAblation } from '../ablation/run-ablation.js';
+import { ABLATION_VARIANTS, SEED_MODEL_OPTIONS, selectVariants } from '../ablation/variants.js';
+import { formatDuration } from '../report/run-report.js';
+import { defaultRunDir, RunFolder } from '../run/run-folder.js';
+import { chooseBackend } from '../training/backend-choice.js';
+import { interruptSignal } from '../training/interrupt.js';
+import { loadTrainingData } from '../training/load-training-data.js';
+import { resolveTrainConfig, TRAINING_FLAGS } from '../training/train-config.js';
+
+/**
+ * The default budget: every variant x 3 seeds on the default synthetic set for a few epochs.
+ * Sized for ~30-40 minutes on 2 cores; `--seeds`, `--epochs`, `--variants` trade time for detail.
+ */
+export const ABLATE_DEFAULTS = { seeds: [0, 1, 2], epochs: 6 } as const;
+
+const { model: _m, norm: _n, 'person-mode': _p, 'bn-momentum': _b, 'no-running-stats': _r, recalibrate: _c, 'no-shuffle': _s, seed: _seed, ...SHARED } = TRAINING_FLAGS;
+
+const FLAGS = {
+  seeds: { type: 'list', description: `seeds, comma-separated (default ${ABLATE_DEFAULTS.seeds.join(',')})`, placeholder: 'S,S,...' },
+  variants: { type: 'list', description: 'variants to run, comma-separated (default: all; see below)', placeholder: 'V,V,...' },
+  out: { type: 'string', description: 'output folder (default runs/<time>-ablation)', placeholder: 'DIR' },
+  ...SHARED,
+  epochs: { ...TRAINING_FLAGS.epochs, description: `training epochs per run (default ${ABLATE_DEFAULTS.epochs})` },
+} as const;
+
+const usage = `Usage: skelnorm ablate [options]
+
+Trains the seed CNN once per variant and seed on the same data with the same schedule and writes
+ablation.md, ablation.json and ablation.svg: running train accuracy (train mode), train accuracy
+in eval mode, test accuracy, test accuracy with batch statistics, the gap, and the time, as
+mean ± sd over seeds. The seed's configuration: BatchNorm with momentum 0.01, persons one call
+each. Default budget: ${ABLATION_VARIANTS.length} variants x ${ABLATE_DEFAULTS.seeds.length} seeds x ${ABLATE_DEFAULTS.epochs} epochs on the default synthetic set
+(bn-precise and bn-repaired reuse the seed's runs), about 30-40 minutes on 2 cores.
+
+Variants:
+${ABLATION_VARIANTS.map((v) => `  ${v.name.padEnd(22)}${v.description}`).join('\n')}
+
+Options:
+${formatFlags(FLAGS)}`;
+
+export const command: Command = {
+  name: 'ablate',
+  summary: 'the normalization ablation: every fix for the seed\'s train/eval gap, side by side, over seeds',
+  usage,
+  async run(args, io) {
+    const { flags } = parseFlags(args, FLAGS);
+    const seeds = (flags.seeds ?? ABLATE_DEFAULTS.seeds.map(String)).map((s) => {
+      const n = Number(s);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--seeds expects non-negative integers, got '${s}'`);
+      return n;
+    });
+    const variants = selectVariants(flags.variants);
+    const seedConfig = resolveTrainConfig(
+      { ...flags, model: 'seed-cnn', norm: undefined, 'person-mode': undefined, 'bn-momentum': undefined, 'no-running-stats': false, recalibrate: false, 'no-shuffle': false, seed: undefined },
+      { modelOptions: { ...SEED_MODEL_OPTIONS }, epochs: flags.epochs ?? ABLATE_DEFAULTS.epochs },
+    );
+    const started = performance.now();
+    const backend = await chooseBackend(seedConfig.backend, io);
+    const data = await loadTrainingData(seedConfig, io);
+    io.out(`data: ${data.description}`);
+    const folder = await RunFolder.open(flags.out ?? defaultRunDir('ablation'));
+    io.out(`output: ${folder.dir}; ${variants.length} variants x ${seeds.length} seeds, ${seedConfig.epochs} epochs each, batch ${seedConfig.batchSize}, ${seedConfig.workers} workers`);
+    await folder.writeConfig({ seedConfig, seeds, variants: variants.map((v) => v.name), backend });
+    const meta: AblationMeta = {
+      command: ['skelnorm ablate', ...args].join(' '),
+      seeds,
+      epochs: seedConfig.epochs,
+      batchSize: seedConfig.batchSize,
+      data: data.description,
+      backend: `${backend.name}, ${seedConfig.workers} workers`,
+    };
+    const write = async (runs: Parameters<typeof summarizeAblation>[0], notes: string[] = []) => {
+      const rows = summarizeAblation(runs, variants);
+      const m = { ...meta, notes: [...notes, `wall time so far: ${formatDuration((performance.now() - started) / 1000)}`] };
+      await folder.writeText('ablation.md', ablationMarkdown(rows, m));
+      await folder.writeText('ablation.json', ablationJson(rows, runs, m));
+      await folder.writeText('ablation.svg', ablationSvg(rows));
+      return rows;
+    };
+    const interrupt = interruptSignal();
+    let runs;
+    try {
+      runs = await runAblation({ seedConfig, variants, seeds, data, dir: folder.dir, io, signal: interrupt.signal, onRun: async (r) => void (await write(r)) });
+    } finally {
+      interrupt.release();
+    }
+    const interrupted = interrupt.signal.aborted;
+    await write(runs, interrupted ? ['interrupted: the table holds the runs that finished'] : []);
+    const markdown = ablationMarkdown(summarizeAblation(runs, variants), meta);
+    io.out('');
+    for (const line of markdown.split('\n').filter((l) => l.startsWith('|'))) io.out(line);
+    io.out('');
+    io.out(`done in ${formatDuration((performance.now() - started) / 1000)}; table: ${folder.path('ablation.md')} (+ .json, .svg)`);
+    return runs.some((r) => r.error) ? 1 : interrupted ? 130 : 0;
+  },
+};

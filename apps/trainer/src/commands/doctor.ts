@@ -1,0 +1,107 @@
+import { evaluate } from '@skelnorm/trainer';
+import { diagnose, type DiagnosisReport } from '@skelnorm/norm';
+import { formatFlags, parseFlags } from '../args/flags.js';
+import { UsageError, type Command, type CommandIO } from '../command.js';
+import { chooseBackend } from '../training/backend-choice.js';
+import { loadTrainingData } from '../training/load-training-data.js';
+import { loadModelFile, saveModelFile } from '../training/model-file.js';
+import { repairModel } from '../training/repair-model.js';
+import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
+import { disposingBatches } from '../training/training-data.js';
+import { withDataFlags } from './eval.js';
+
+const FLAGS = {
+  data: TRAINING_FLAGS.data,
+  split: TRAINING_FLAGS.split,
+  repair: { type: 'boolean', description: 'write the repaired model to --out' },
+  out: { type: 'string', description: 'where --repair writes the repaired checkpoint (.safetensors)', placeholder: 'FILE' },
+  'batch-size': { type: 'int', description: 'batch size of the statistics pass (default: the training batch size)', min: 2 },
+  backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
+} as const;
+
+const usage = `Usage: skelnorm doctor <checkpoint | run folder> [--data DIR] [--repair --out FILE]
+
+The BatchNorm doctor: one pass over the training split measures, for every BatchNorm layer, how
+often it runs per forward pass and how far its running statistics are from the data's; prints a
+verdict and the fix per layer, the test accuracy before and after the repair (per-slot statistics
+for layers shared by the persons, PreciseBN for the rest; no retraining) and, with --repair,
+writes the repaired model.
+
+Options:
+${formatFlags(FLAGS)}`;
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
+
+export const command: Command = {
+  name: 'doctor',
+  summary: 'diagnose the BatchNorm layers of a checkpoint, show the fix, optionally repair it',
+  usage,
+  async run(args, io) {
+    const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
+    if (flags.repair && !flags.out) throw new UsageError('--repair needs --out FILE');
+    if (flags.out && !flags.repair) throw new UsageError('--out goes with --repair');
+    await chooseBackend(flags.backend ?? 'auto', io);
+    const loaded = await loadModelFile(positionals[0]!);
+    let model = loaded.model;
+    try {
+      io.out(`model: ${model.modelName} ${JSON.stringify(model.config)} from ${loaded.path}`);
+      const config = withDataFlags(loaded.config, flags.data, flags.split);
+      const data = await loadTrainingData(config, io);
+      io.out(`data: ${data.description}`);
+      const statsBatch = flags['batch-size'] ?? config.batchSize ?? 32;
+      const evalBatch = config.evalBatchSize ?? 64;
+      const trainBatches = () => data.trainEvalBatches(statsBatch);
+
+      const before = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
+      const beforeBatchStats = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses, batchStatistics: true });
+      const report = await diagnose(model, disposingBatches(trainBatches()));
+      printDiagnosis(report, io);
+
+      const repaired = await repairModel(model, trainBatches);
+      model = repaired.model;
+      const after = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
+      io.out('');
+      io.out(`repair (no retraining):`);
+      for (const change of repaired.changes) io.out(`  ${change}`);
+      io.out('');
+      io.out(`test accuracy before: ${pct(before.top1)} (eval mode; ${pct(beforeBatchStats.top1)} with batch statistics)`);
+      io.out(`test accuracy after:  ${pct(after.top1)} (eval mode, repaired)  ${after.top1 >= before.top1 ? '+' : ''}${((after.top1 - before.top1) * 100).toFixed(1)} points`);
+      if (flags.repair && flags.out) {
+        await saveModelFile(flags.out, model, repaired.options, config);
+        io.out(`wrote repaired model: ${flags.out} (evaluate with: skelnorm eval ${flags.out})`);
+      }
+    } finally {
+      model.dispose();
+    }
+    return 0;
+  },
+};
+
+function printDiagnosis(report: DiagnosisReport, io: CommandIO): void {
+  io.out(`diagnosis over ${report.batches} training batches: ${report.summary}`);
+  if (report.layers.length === 0) {
+    io.out('no BatchNorm layers: nothing to diagnose');
+    return;
+  }
+  const rows = report.layers.map((l) => [
+    l.name,
+    l.kind,
+    String(l.callsPerForward),
+    l.momentum === null ? 'cumulative' : String(l.momentum),
+    num(l.meanShiftSigma?.mean),
+    num(l.varianceRatio?.mean),
+    num(l.callSiteDistance?.meanShiftSigma.mean),
+    l.verdict,
+  ]);
+  const header = ['layer', 'kind', 'calls', 'momentum', 'mean shift (σ)', 'var ratio', 'call sites apart (σ)', 'verdict'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  io.out(line(header));
+  for (const row of rows) io.out(line(row));
+  for (const l of report.layers) {
+    if (l.fixes.length === 0) continue;
+    io.out(`${l.name}: ${l.message}`);
+    for (const fix of l.fixes) io.out(`  fix: ${fix}`);
+  }
+}

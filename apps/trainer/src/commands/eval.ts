@@ -1,0 +1,83 @@
+import { evaluate, type EvaluateResult } from '@skelnorm/trainer';
+import { formatFlags, parseFlags } from '../args/flags.js';
+import { UsageError, type Command } from '../command.js';
+import { writeFileAtomic } from '../run/run-folder.js';
+import { chooseBackend } from '../training/backend-choice.js';
+import { loadTrainingData } from '../training/load-training-data.js';
+import { loadModelFile } from '../training/model-file.js';
+import { BACKENDS, TRAINING_FLAGS, type TrainConfig } from '../training/train-config.js';
+
+const FLAGS = {
+  data: TRAINING_FLAGS.data,
+  split: TRAINING_FLAGS.split,
+  'batch-size': { type: 'int', description: 'evaluation batch size (default 64)', min: 1 },
+  'batch-stats': { type: 'boolean', description: 'also evaluate with batch statistics (BatchNorm in train mode, nothing updated)' },
+  train: { type: 'boolean', description: 'also evaluate the training split (eval mode)' },
+  json: { type: 'string', description: 'write the results as JSON to FILE', placeholder: 'FILE' },
+  backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
+} as const;
+
+const usage = `Usage: skelnorm eval <checkpoint | run folder> [options]
+
+Evaluates a trained model in eval mode on the test split of its data (the data recorded in the
+checkpoint unless --data is given): loss, top-1, top-5, the hardest classes.
+
+Options:
+${formatFlags(FLAGS)}`;
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export const command: Command = {
+  name: 'eval',
+  summary: 'evaluate a checkpoint on the test split',
+  usage,
+  async run(args, io) {
+    const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
+    await chooseBackend(flags.backend ?? 'auto', io);
+    const loaded = await loadModelFile(positionals[0]!);
+    io.out(`model: ${loaded.model.modelName} ${JSON.stringify(loaded.model.config)} from ${loaded.path}`);
+    const config = withDataFlags(loaded.config, flags.data, flags.split);
+    const data = await loadTrainingData(config, io);
+    io.out(`data: ${data.description}`);
+    const batchSize = flags['batch-size'] ?? config.evalBatchSize ?? 64;
+    const results: Record<string, EvaluateResult> = {};
+    try {
+      results.test = await evaluate(loaded.model, data.testBatches(batchSize), { numClasses: data.numClasses });
+      io.out(`test (eval mode): top-1 ${pct(results.test.top1)}, top-5 ${pct(results.test.top5)}, loss ${results.test.loss.toFixed(4)} on ${results.test.count} samples`);
+      if (flags['batch-stats']) {
+        results.testBatchStatistics = await evaluate(loaded.model, data.testBatches(batchSize), { numClasses: data.numClasses, batchStatistics: true });
+        io.out(`test (batch statistics): top-1 ${pct(results.testBatchStatistics.top1)}, top-5 ${pct(results.testBatchStatistics.top5)}`);
+      }
+      if (flags.train) {
+        results.train = await evaluate(loaded.model, data.trainEvalBatches(batchSize), { numClasses: data.numClasses });
+        io.out(`train (eval mode): top-1 ${pct(results.train.top1)}, top-5 ${pct(results.train.top5)} on ${results.train.count} samples`);
+      }
+      const hardest = results.test.perClassAccuracy
+        .map((acc, c) => ({ acc, c }))
+        .filter((e) => Number.isFinite(e.acc))
+        .sort((a, b) => a.acc - b.acc)
+        .slice(0, 5);
+      io.out(`hardest classes: ${hardest.map((e) => `${data.classNames?.[e.c] ?? e.c} ${pct(e.acc)}`).join(', ')}`);
+      if (flags.json) {
+        await writeFileAtomic(flags.json, JSON.stringify({ checkpoint: loaded.path, data: data.description, results }, null, 2) + '\n');
+        io.out(`wrote ${flags.json}`);
+      }
+    } finally {
+      loaded.model.dispose();
+    }
+    return 0;
+  },
+};
+
+/** The run's data, or `--data`/`--split` instead; a file without a recorded run needs `--data`. */
+export function withDataFlags(config: TrainConfig | undefined, data: string | undefined, split: string | undefined): TrainConfig {
+  if (!config && data === undefined) {
+    throw new UsageError('this checkpoint records no data; pass --data DIR');
+  }
+  const base = config ?? ({ frames: 64, evalBatchSize: 64, split: 'ntu60-xsub' } as TrainConfig);
+  return {
+    ...base,
+    ...(data !== undefined ? { data: { kind: 'dir' as const, path: data } } : {}),
+    ...(split !== undefined ? { split } : {}),
+  };
+}

@@ -1,0 +1,130 @@
+import { availableParallelism } from 'node:os';
+import { formatFlags, parseFlags } from '../args/flags.js';
+import { UsageError, type Command, type CommandIO } from '../command.js';
+import { ProgressDisplay } from '../progress/progress-display.js';
+import { formatDuration, renderRunReport } from '../report/run-report.js';
+import { defaultRunDir, RunFolder } from '../run/run-folder.js';
+import { chooseBackend } from '../training/backend-choice.js';
+import { loadTrainingData } from '../training/load-training-data.js';
+import { resolveTrainConfig, TRAIN_DEFAULTS, TRAINING_FLAGS, type TrainConfig } from '../training/train-config.js';
+import { trainModel } from '../training/train-model.js';
+import { interruptSignal } from '../training/interrupt.js';
+
+const FLAGS = {
+  ...TRAINING_FLAGS,
+  out: { type: 'string', description: 'run folder (default runs/<time>-<model>)', placeholder: 'DIR' },
+  resume: { type: 'string', description: "continue the run in DIR from its latest checkpoint (its config.json; only --epochs, --workers, --backend may change)", placeholder: 'DIR' },
+} as const;
+
+/** Flags that may differ when resuming: they do not change the result. `--epochs` extends the run. */
+const RESUMABLE = new Set(['epochs', 'workers', 'backend', 'resume']);
+
+const usage = `Usage: skelnorm train [options]
+
+Trains a model and writes a run folder (config.json, metrics.jsonl, checkpoints/, report.md with
+SVG plots). Defaults: the seed CNN (BatchNorm, momentum 0.01 as the seed used it, persons one call
+each) on the built-in synthetic NTU-like set (${TRAIN_DEFAULTS.synthetic.classes} classes x ${TRAIN_DEFAULTS.synthetic.perClass}, cross-subject split),
+${TRAIN_DEFAULTS.epochs} epochs, batch ${TRAIN_DEFAULTS.batchSize}, Adam lr ${TRAIN_DEFAULTS.lr}, data-parallel over all CPU cores.
+
+Options:
+${formatFlags(FLAGS)}`;
+
+/** The seed's BatchNorm momentum (0.01): `train` reproduces the seed unless told otherwise. */
+export const SEED_BN_MOMENTUM = 0.01;
+
+export const command: Command = {
+  name: 'train',
+  summary: 'train a model (default: the seed CNN on the synthetic set) and write a run folder with a report',
+  usage,
+  async run(args, io) {
+    const { flags } = parseFlags(args, FLAGS);
+    let config: TrainConfig;
+    let dir: string;
+    const resume = flags.resume !== undefined;
+    if (resume) {
+      const given = args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!);
+      const fixed = given.filter((name) => !RESUMABLE.has(name));
+      if (fixed.length > 0) throw new UsageError(`--resume continues a run with its own configuration; --${fixed.join(', --')} cannot change`);
+      if (flags.out !== undefined) throw new UsageError('--resume writes into the run folder it continues; drop --out');
+      dir = flags.resume!;
+      const stored = await (await RunFolder.open(dir)).readConfig<TrainConfig & { run?: unknown }>().catch(() => {
+        throw new UsageError(`--resume ${dir}: no config.json there (is it a run folder?)`);
+      });
+      const { run: _run, ...rest } = stored;
+      config = {
+        ...rest,
+        epochs: flags.epochs ?? rest.epochs,
+        workers: flags.workers ?? rest.workers,
+        backend: flags.backend ?? rest.backend,
+      };
+    } else {
+      config = resolveTrainConfig(flags, {
+        modelOptions: (flags.model ?? TRAIN_DEFAULTS.model) === 'seed-cnn' ? { bnMomentum: SEED_BN_MOMENTUM } : {},
+      });
+      dir = flags.out ?? defaultRunDir(config.model);
+    }
+    return train(config, dir, resume, io);
+  },
+};
+
+async function train(config: TrainConfig, dir: string, resume: boolean, io: CommandIO): Promise<number> {
+  const started = performance.now();
+  const backend = await chooseBackend(config.backend, io);
+  const data = await loadTrainingData(config, io);
+  io.out(`data: ${data.description}`);
+  const run = await RunFolder.open(dir);
+  io.out(`run folder: ${run.dir}${resume ? ' (resuming)' : ''}`);
+  await run.writeConfig({
+    ...config,
+    run: { startedAt: new Date().toISOString(), backend, cores: availableParallelism(), node: process.version, resumed: resume },
+  });
+  const progress = new ProgressDisplay(io);
+  const interrupt = interruptSignal();
+  let outcome;
+  try {
+    outcome = await trainModel(config, { data, run, progress, resume, signal: interrupt.signal });
+  } finally {
+    interrupt.release();
+    progress.clear();
+  }
+  const { recorder } = outcome;
+  const notes: string[] = [`engine: ${outcome.engine}`];
+  if (outcome.interrupted) notes.push(`interrupted; continue with \`skelnorm train --resume ${run.dir}\``);
+  if (recorder.error) {
+    const nf = recorder.error.nonFinite;
+    notes.push(`stopped: ${recorder.error.error.message}`);
+    if (nf) {
+      notes.push(
+        `non-finite ${nf.quantity} at epoch ${nf.epoch + 1} step ${nf.step} (global step ${nf.globalStep})` +
+          `${nf.layer ? `, first in layer ${nf.layer} (${nf.layerType ?? '?'})` : ''}${nf.inputNonFinite ? ', the input batch itself holds NaN/Inf' : ''}` +
+          `${nf.lastGoodCheckpoint ? `; last good checkpoint: ${nf.lastGoodCheckpoint}` : ''}`,
+      );
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const report = renderRunReport({
+    title: `skelnorm train: ${config.model} (${String(config.modelOptions.norm ?? 'default norm')})`,
+    history: { ...recorder.history, ...(data.classNames ? { classNames: [...data.classNames] } : {}) },
+    config: { ...config, data: data.description },
+    backend,
+    notes,
+    wallSeconds: seconds,
+  });
+  for (const [name, svg] of Object.entries(report.files)) await run.writeText(name, svg);
+  await run.writeText('report.md', report.markdown);
+  outcome.model.dispose();
+
+  if (recorder.error) {
+    for (const note of notes.slice(1)) io.err(note);
+    io.out(`report: ${run.reportPath}`);
+    return 1;
+  }
+  const last = [...recorder.history.epochs].reverse().find((e) => e.evalTop1 !== undefined);
+  if (last) {
+    io.out(`final eval accuracy: ${(last.evalTop1! * 100).toFixed(1)}% top-1, ${(last.evalTop5! * 100).toFixed(1)}% top-5 (epoch ${last.epoch}, ${data.test.length} test samples)`);
+  }
+  if (outcome.interrupted) io.out(`interrupted; continue with: skelnorm train --resume ${run.dir}`);
+  io.out(`done in ${formatDuration(seconds)}; report: ${run.reportPath}`);
+  if (recorder.lastCheckpoint) io.out(`checkpoint: ${recorder.lastCheckpoint}`);
+  return outcome.interrupted ? 130 : 0;
+}

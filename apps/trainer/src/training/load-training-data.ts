@@ -1,0 +1,43 @@
+import { packSkeleton, selectSplit, synthesizeNtu, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { UsageError, type CommandIO } from '../command.js';
+import { loadSampleFolder } from './load-sample-folder.js';
+import type { TrainConfig } from './train-config.js';
+import { BENCHMARKS, TrainingData } from './training-data.js';
+
+/**
+ * The samples of a run: the built-in synthetic NTU-like set (generated in memory, deterministic
+ * for its seed) or a folder (`skelnorm pack` cache or `.skeleton` files), split by the NTU
+ * benchmark's rule (cross-subject by default: performers decide train or test).
+ */
+export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split' | 'frames'>, io?: CommandIO): Promise<TrainingData> {
+  const benchmark = config.split as NtuBenchmark;
+  if (!BENCHMARKS.includes(benchmark)) throw new UsageError(`unknown split '${config.split}'; one of ${BENCHMARKS.join(', ')}`);
+  if (config.data.kind === 'synthetic') {
+    const { classes, perClass, seed } = config.data;
+    if (classes > 30) throw new UsageError(`--classes: the synthetic set has at most 30 classes, got ${classes}`);
+    const started = performance.now();
+    const set = synthesizeNtu({ classes, perClass, seed });
+    const samples: SkeletonSample[] = set.samples.map((s) => packSkeleton(s.file, { frames: config.frames, label: s.label, persons: 2 }));
+    const { train, test } = splitSamples(samples, benchmark);
+    const twoPerson = set.classes.filter((c) => c.persons === 2).length;
+    io?.out(`generated the synthetic set in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return new TrainingData(
+      train,
+      test,
+      set.classes.length,
+      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass}, ${train.length} train / ${test.length} test (${benchmark}), T=${config.frames}`,
+      set.classes.map((c) => c.name),
+    );
+  }
+  const folder = await loadSampleFolder(config.data.path, config.frames, io);
+  const { train, test } = splitSamples(folder.samples, benchmark);
+  return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${benchmark})`, folder.classNames);
+}
+
+function splitSamples(samples: readonly SkeletonSample[], benchmark: NtuBenchmark): { train: SkeletonSample[]; test: SkeletonSample[] } {
+  const names = samples.map((s) => s.name);
+  const none = new Set<string>();
+  const trainNames = new Set(selectSplit(names, benchmark, 'train', { missingSkeletons: none }));
+  const testNames = new Set(selectSplit(names, benchmark, 'test', { missingSkeletons: none }));
+  return { train: samples.filter((s) => trainNames.has(s.name)), test: samples.filter((s) => testNames.has(s.name)) };
+}

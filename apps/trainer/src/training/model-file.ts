@@ -1,0 +1,82 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readSafetensors } from '@skelnorm/nn';
+import { createModel, exportTorchCheckpoint, modelFromCheckpoint, type SkeletonModel } from '@skelnorm/models';
+import { decodeCheckpoint, disposeCheckpoint, type TrainerState } from '@skelnorm/trainer';
+import { FileCheckpointStore } from '@skelnorm/trainer/node';
+import { UsageError } from '../command.js';
+import { writeFileAtomic } from '../run/run-folder.js';
+import type { TrainConfig } from './train-config.js';
+
+/** Metadata key under which the CLI stores the run configuration in a plain weights file. */
+const RUN_CONFIG_KEY = 'skelnorm.run';
+
+export interface LoadedModel {
+  readonly model: SkeletonModel;
+  /** The run configuration (model options included), when the file records it. */
+  readonly config: TrainConfig | undefined;
+  /** Trainer state, for trainer checkpoints. */
+  readonly state: TrainerState | undefined;
+  /** The file that was read. */
+  readonly path: string;
+}
+
+/**
+ * Resolves a checkpoint argument: a `.safetensors` file, a run folder (its latest checkpoint)
+ * or a checkpoints folder.
+ */
+export async function resolveCheckpointPath(arg: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(arg);
+  } catch {
+    throw new UsageError(`no such file or folder: ${arg}`);
+  }
+  if (info.isFile()) return arg;
+  for (const dir of [join(arg, 'checkpoints'), arg]) {
+    const latest = await new FileCheckpointStore(dir).latest().catch(() => undefined);
+    if (latest) return latest.location;
+  }
+  throw new UsageError(`${arg}: no checkpoint found (expected a .safetensors file or a run folder with checkpoints/)`);
+}
+
+/**
+ * Loads a model from a trainer checkpoint (weights + optimizer + the run's config) or from a
+ * plain weights file written by `saveModelFile` / `exportTorchCheckpoint` (zoo metadata).
+ */
+export async function loadModelFile(arg: string): Promise<LoadedModel> {
+  const path = await resolveCheckpointPath(arg);
+  const bytes = new Uint8Array(await readFile(path));
+  const { metadata } = readSafetensors(bytes, path);
+  if (metadata['skelnorm.trainer'] !== undefined) {
+    const checkpoint = decodeCheckpoint(bytes, path);
+    try {
+      const config = checkpoint.state.config as TrainConfig | undefined;
+      if (!config?.model) throw new Error(`${path}: the checkpoint records no run configuration; cannot rebuild its model`);
+      const model = createModel(config.model, config.modelOptions);
+      try {
+        model.loadStateDict(checkpoint.model, { layout: 'pytorch' });
+      } catch (error) {
+        model.dispose();
+        throw error;
+      }
+      return { model, config, state: checkpoint.state, path };
+    } finally {
+      disposeCheckpoint(checkpoint);
+    }
+  }
+  const model = modelFromCheckpoint(bytes, path);
+  const raw = metadata[RUN_CONFIG_KEY];
+  const config = raw ? (JSON.parse(raw) as TrainConfig) : undefined;
+  return { model, config, state: undefined, path };
+}
+
+/**
+ * Writes a model's weights and buffers as safetensors in PyTorch names and layout, with the zoo
+ * metadata (`model`, `config` = `modelOptions`) and the run configuration, atomically.
+ */
+export async function saveModelFile(path: string, model: SkeletonModel, modelOptions: Record<string, unknown>, config: TrainConfig | undefined): Promise<void> {
+  const metadata: Record<string, string> = { config: JSON.stringify(modelOptions) };
+  if (config) metadata[RUN_CONFIG_KEY] = JSON.stringify({ ...config, modelOptions });
+  await writeFileAtomic(path, await exportTorchCheckpoint(model, metadata));
+}

@@ -1,0 +1,188 @@
+import { availableParallelism } from 'node:os';
+import type { LrScheduleSpec, OptimizerSpec } from '@skelnorm/trainer';
+import { UsageError } from '../command.js';
+import type { ParsedFlags } from '../args/flags.js';
+
+export const BACKENDS = ['auto', 'node-gpu', 'node-webgpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendFlag = (typeof BACKENDS)[number];
+
+/** Where the samples come from. */
+export type DataSource =
+  | {
+      readonly kind: 'synthetic';
+      /** Classes of the built-in synthetic NTU-like set. */
+      readonly classes: number;
+      /** Samples per class (spread over the performers, cameras, replications). */
+      readonly perClass: number;
+      /** Seed of the generator (fixed: the data is the same for every run unless asked). */
+      readonly seed: number;
+    }
+  | {
+      readonly kind: 'dir';
+      /** A packed cache folder or a folder of `.skeleton` files. */
+      readonly path: string;
+    };
+
+/**
+ * Everything a training run depends on, resolved from flags and defaults; written to
+ * `config.json` and into every checkpoint so that `--resume`, `eval` and `doctor` rebuild the
+ * same model and data.
+ */
+export interface TrainConfig {
+  readonly model: string;
+  /** Options passed to `createModel(model, ...)` (validated by the model's schema). */
+  readonly modelOptions: Readonly<Record<string, unknown>>;
+  readonly data: DataSource;
+  /** NTU benchmark split: `ntu60-xsub` (cross-subject) by default. */
+  readonly split: string;
+  /** Frames T per sample. */
+  readonly frames: number;
+  readonly epochs: number;
+  readonly batchSize: number;
+  /** Batch size of evaluation passes. */
+  readonly evalBatchSize: number;
+  readonly optimizer: OptimizerSpec;
+  readonly schedule: LrScheduleSpec;
+  readonly labelSmoothing: number;
+  readonly clipGradNorm?: number;
+  readonly seed: number;
+  /** Shuffle the training set every epoch (seeded). */
+  readonly shuffle: boolean;
+  /** PreciseBN (recalibrate running statistics) before each evaluation. */
+  readonly recalibrate: boolean;
+  /** Worker replicas for data-parallel training; 0 or 1 = in the main thread. */
+  readonly workers: number;
+  readonly backend: BackendFlag;
+}
+
+/** Flags shared by `train` and `ablate`. */
+export const TRAINING_FLAGS = {
+  model: { type: 'string', description: 'model: seed-cnn|hcn|stgcn (default seed-cnn)' },
+  norm: { type: 'string', description: 'normalization: none|batch|layer|group|frozen|masked-batch (model default)' },
+  'person-mode': { type: 'string', description: 'per-person|per-person-stats|folded (model default)' },
+  'bn-momentum': { type: 'string', description: "BatchNorm momentum, PyTorch convention, or 'null' for a cumulative average", placeholder: 'M' },
+  'no-running-stats': { type: 'boolean', description: 'BatchNorm without running statistics (batch statistics in eval)' },
+  dropout: { type: 'number', description: 'dropout probability (model default)', min: 0, max: 0.99, placeholder: 'P' },
+  epochs: { type: 'int', description: 'training epochs', min: 1 },
+  'batch-size': { type: 'int', description: 'training batch size', min: 1 },
+  lr: { type: 'number', description: 'learning rate', min: 0, placeholder: 'LR' },
+  optimizer: { type: 'choice', choices: ['sgd', 'adam', 'adamw'], description: 'optimizer' },
+  momentum: { type: 'number', description: 'SGD momentum (default 0.9)', min: 0, max: 1 },
+  nesterov: { type: 'boolean', description: 'SGD with Nesterov momentum' },
+  'weight-decay': { type: 'number', description: 'weight decay (default 0; adamw 0.01)', min: 0 },
+  schedule: { type: 'choice', choices: ['constant', 'cosine', 'step'], description: 'learning-rate schedule' },
+  'warmup-epochs': { type: 'int', description: 'linear warmup epochs', min: 0 },
+  'label-smoothing': { type: 'number', description: 'label smoothing', min: 0, max: 1 },
+  'clip-grad-norm': { type: 'number', description: 'clip gradients to this global L2 norm', min: 0 },
+  recalibrate: { type: 'boolean', description: 'PreciseBN: re-estimate BatchNorm statistics before each evaluation' },
+  'no-shuffle': { type: 'boolean', description: 'keep the training order fixed (do not shuffle every epoch)' },
+  seed: { type: 'int', description: 'seed of weights, data order, dropout', min: 0 },
+  workers: { type: 'int', description: 'worker threads for data-parallel training (default: CPU cores; 1 = main thread)', min: 0 },
+  backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
+  data: { type: 'string', description: 'packed cache folder or folder of .skeleton files (default: built-in synthetic set)', placeholder: 'DIR' },
+  split: { type: 'choice', choices: ['ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset'], description: 'NTU benchmark split (default ntu60-xsub)' },
+  frames: { type: 'int', description: 'frames per sample', min: 8 },
+  classes: { type: 'int', description: 'synthetic set: number of classes', min: 2 },
+  'per-class': { type: 'int', description: 'synthetic set: samples per class', min: 2 },
+  'data-seed': { type: 'int', description: 'synthetic set: generator seed', min: 0 },
+} as const;
+
+export type TrainingFlags = ParsedFlags<typeof TRAINING_FLAGS>;
+
+/**
+ * The defaults of `skelnorm train`: the seed CNN as the seed question built it, on the built-in
+ * synthetic set, sized so that a run finishes in a few minutes on a 2-core machine.
+ */
+export const TRAIN_DEFAULTS = {
+  model: 'seed-cnn',
+  epochs: 8,
+  batchSize: 32,
+  evalBatchSize: 64,
+  optimizer: 'adam',
+  lr: 0.001,
+  schedule: 'constant',
+  frames: 64,
+  split: 'ntu60-xsub',
+  seed: 0,
+  synthetic: { classes: 60, perClass: 24, seed: 7 },
+} as const;
+
+function parseMomentum(text: string | undefined): number | null | undefined {
+  if (text === undefined) return undefined;
+  if (text === 'null' || text === 'none' || text === 'cumulative') return null;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) {
+    throw new UsageError(`--bn-momentum expects a number in [0, 1] or 'null', got '${text}'`);
+  }
+  return value;
+}
+
+/** Default number of worker replicas: one per core, as the trainer's `--workers` wants. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/** Resolves flags and defaults into a `TrainConfig`. `base` supplies defaults that differ (ablate). */
+export function resolveTrainConfig(flags: TrainingFlags, base: Partial<TrainConfig> = {}): TrainConfig {
+  const modelOptions: Record<string, unknown> = { ...(base.modelOptions ?? {}) };
+  if (flags.norm !== undefined) modelOptions.norm = flags.norm;
+  if (flags['person-mode'] !== undefined) modelOptions.personMode = flags['person-mode'];
+  const momentum = parseMomentum(flags['bn-momentum']);
+  if (momentum !== undefined) modelOptions.bnMomentum = momentum;
+  if (flags['no-running-stats']) modelOptions.trackRunningStats = false;
+  if (flags.dropout !== undefined) modelOptions.dropout = flags.dropout;
+
+  const optimizerName = flags.optimizer ?? base.optimizer?.name ?? TRAIN_DEFAULTS.optimizer;
+  const lr = flags.lr ?? base.optimizer?.lr ?? (optimizerName === 'sgd' ? 0.01 : TRAIN_DEFAULTS.lr);
+  const weightDecay = flags['weight-decay'];
+  let optimizer: OptimizerSpec;
+  if (optimizerName === 'sgd') {
+    optimizer = { name: 'sgd', lr, momentum: flags.momentum ?? 0.9, nesterov: flags.nesterov, ...(weightDecay !== undefined ? { weightDecay } : {}) };
+  } else {
+    if (flags.momentum !== undefined || flags.nesterov) throw new UsageError('--momentum and --nesterov apply to --optimizer sgd');
+    optimizer = { name: optimizerName as 'adam' | 'adamw', lr, ...(weightDecay !== undefined ? { weightDecay } : {}) };
+  }
+  const scheduleName = flags.schedule ?? base.schedule?.name ?? TRAIN_DEFAULTS.schedule;
+  const epochs = flags.epochs ?? base.epochs ?? TRAIN_DEFAULTS.epochs;
+  const schedule: LrScheduleSpec = {
+    name: scheduleName as LrScheduleSpec['name'],
+    ...(scheduleName === 'step' ? { stepSize: Math.max(1, Math.round(epochs / 3)) } : {}),
+    ...(flags['warmup-epochs'] ? { warmupEpochs: flags['warmup-epochs'] } : {}),
+  };
+
+  let data: DataSource;
+  const baseSynthetic = base.data?.kind === 'synthetic' ? base.data : undefined;
+  if (flags.data !== undefined) {
+    if (flags.classes !== undefined || flags['per-class'] !== undefined || flags['data-seed'] !== undefined) {
+      throw new UsageError('--classes, --per-class and --data-seed describe the synthetic set; they do not go with --data');
+    }
+    data = { kind: 'dir', path: flags.data };
+  } else {
+    data = {
+      kind: 'synthetic',
+      classes: flags.classes ?? baseSynthetic?.classes ?? TRAIN_DEFAULTS.synthetic.classes,
+      perClass: flags['per-class'] ?? baseSynthetic?.perClass ?? TRAIN_DEFAULTS.synthetic.perClass,
+      seed: flags['data-seed'] ?? baseSynthetic?.seed ?? TRAIN_DEFAULTS.synthetic.seed,
+    };
+  }
+
+  return {
+    model: flags.model ?? base.model ?? TRAIN_DEFAULTS.model,
+    modelOptions,
+    data,
+    split: flags.split ?? base.split ?? TRAIN_DEFAULTS.split,
+    frames: flags.frames ?? base.frames ?? TRAIN_DEFAULTS.frames,
+    epochs,
+    batchSize: flags['batch-size'] ?? base.batchSize ?? TRAIN_DEFAULTS.batchSize,
+    evalBatchSize: base.evalBatchSize ?? TRAIN_DEFAULTS.evalBatchSize,
+    optimizer,
+    schedule,
+    labelSmoothing: flags['label-smoothing'] ?? base.labelSmoothing ?? 0,
+    ...(flags['clip-grad-norm'] !== undefined ? { clipGradNorm: flags['clip-grad-norm'] } : {}),
+    seed: flags.seed ?? base.seed ?? TRAIN_DEFAULTS.seed,
+    shuffle: flags['no-shuffle'] ? false : (base.shuffle ?? true),
+    recalibrate: flags.recalibrate || (base.recalibrate ?? false),
+    workers: flags.workers ?? base.workers ?? defaultWorkers(),
+    backend: (flags.backend ?? base.backend ?? 'auto') as BackendFlag,
+  };
+}

@@ -1,0 +1,77 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import { Dataset, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import type { Batch, BatchStream, FitData } from '@skelnorm/trainer';
+import type { TrainConfig } from './train-config.js';
+
+/**
+ * The samples of a run, split and packed ([M, T, V, C] each), with the batch streams that `fit`,
+ * `evaluate`, `recalibrate` and `diagnose` pull. Built once per process and shared by the runs
+ * of an ablation.
+ */
+export class TrainingData {
+  constructor(
+    readonly train: readonly SkeletonSample[],
+    readonly test: readonly SkeletonSample[],
+    readonly numClasses: number,
+    /** One line for logs and reports, e.g. `synthetic NTU-like, 60 classes, 720 train / 720 test (ntu60-xsub)`. */
+    readonly description: string,
+    readonly classNames?: readonly string[],
+  ) {
+    if (train.length === 0) throw new Error(`no training samples (${description})`);
+  }
+
+  /** Training steps per epoch (the last, smaller batch is dropped, as `drop_last=True`). */
+  stepsPerEpoch(batchSize: number): number {
+    return Math.max(1, Math.floor(this.train.length / batchSize));
+  }
+
+  /**
+   * Training batches of one epoch: a whole-set permutation seeded by (seed, epoch) when
+   * `shuffle`, else file order. The last partial batch is dropped so that BatchNorm never sees a
+   * batch of one (unless the set is smaller than a batch).
+   */
+  trainBatches(batchSize: number, epoch: number, seed: number, shuffle: boolean): BatchStream {
+    const all = Dataset.fromArray(this.train);
+    const ordered = shuffle ? all.shuffle(seed) : all;
+    const dropRemainder = this.train.length >= batchSize;
+    return ordered.batch(batchSize, { dropRemainder }).prefetch(2).epoch(epoch) as AsyncIterable<Batch>;
+  }
+
+  /** Evaluation batches in a fixed order, every sample once. */
+  testBatches(batchSize: number): BatchStream {
+    return Dataset.fromArray(this.test).batch(batchSize).prefetch(2) as unknown as AsyncIterable<Batch>;
+  }
+
+  /** The training split in a fixed order, every sample once (eval-mode train accuracy, statistics passes). */
+  trainEvalBatches(batchSize: number): BatchStream {
+    return Dataset.fromArray(this.train).batch(batchSize).prefetch(2) as unknown as AsyncIterable<Batch>;
+  }
+
+  /** What `fit` pulls for `config`; without `evaluate`, `fit` emits no eval events. */
+  fitData(config: TrainConfig, options: { readonly evaluate?: boolean } = {}): FitData {
+    return {
+      train: (epoch, seed) => this.trainBatches(config.batchSize, epoch, seed, config.shuffle),
+      ...(options.evaluate === false ? {} : { test: () => this.testBatches(config.evalBatchSize) }),
+      // PreciseBN statistics from the training set in fixed order with the training batch size.
+      calibration: () => this.trainEvalBatches(config.batchSize),
+    };
+  }
+}
+
+/**
+ * Yields the batches of `stream` and disposes each one when the consumer asks for the next
+ * (for consumers such as `recalibrate` and `diagnose` that leave disposal to the caller).
+ */
+export async function* disposingBatches(stream: BatchStream): AsyncGenerator<Batch & { x: tf.Tensor }> {
+  for await (const batch of stream) {
+    try {
+      yield batch;
+    } finally {
+      batch.x.dispose();
+      batch.y.dispose();
+      batch.mask?.dispose();
+    }
+  }
+}
+
+export const BENCHMARKS: readonly NtuBenchmark[] = ['ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset'];

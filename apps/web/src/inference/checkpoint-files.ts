@@ -1,0 +1,167 @@
+import { createModel, loadTorchCheckpoint, modelFromCheckpoint, modelInfo, type SkeletonModel } from '@skelnorm/models';
+import { readSafetensors } from '@skelnorm/nn';
+import { loadCheckpointWeights } from '@skelnorm/trainer';
+import { syntheticClasses } from '@skelnorm/data';
+import { describeAction } from '../ntu-action-classes.js';
+
+/**
+ * The part of `skelnorm train`'s run configuration (`config.json`, and `config` inside every
+ * trainer checkpoint) that rebuilding the model needs. Only read, never trusted blindly: every
+ * field is checked before use.
+ */
+interface RunConfigLike {
+  readonly model: string;
+  readonly modelOptions?: Readonly<Record<string, unknown>>;
+  readonly frames?: number;
+  readonly split?: string;
+  readonly data?: { readonly kind?: string; readonly classes?: number };
+}
+
+/** A model rebuilt from checkpoint files, with what inference must feed it. */
+export interface LoadedCheckpoint {
+  readonly model: SkeletonModel;
+  /** File names it came from. */
+  readonly source: string;
+  /** One line for the page: model, options that matter, training progress. */
+  readonly description: string;
+  /** T and M of the input the model expects. */
+  readonly frames: number;
+  readonly persons: number;
+  readonly numClasses: number;
+  /** Name of an output class. */
+  readonly className: (index: number) => string;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function asRunConfig(value: unknown): RunConfigLike | undefined {
+  if (!isRecord(value)) return undefined;
+  // A trainer checkpoint's JSON companion holds the run configuration under `config`.
+  if (typeof value['format'] === 'string' && isRecord(value['config'])) return asRunConfig(value['config']);
+  return typeof value['model'] === 'string' ? (value as unknown as RunConfigLike) : undefined;
+}
+
+/**
+ * Classes the checkpoint was trained for when its options do not say: the synthetic set's class
+ * count, else NTU-120 for the 120-class splits, else NTU-60.
+ */
+function numClassesOf(config: RunConfigLike): number {
+  const fromOptions = config.modelOptions?.['numClasses'];
+  if (typeof fromOptions === 'number') return fromOptions;
+  if (config.data?.kind === 'synthetic' && typeof config.data.classes === 'number') return config.data.classes;
+  return /120|xset/.test(config.split ?? '') ? 120 : 60;
+}
+
+/**
+ * Output class names: a model trained on the synthetic set predicts that set's labels (a subset of
+ * NTU's actions, renumbered from 0); any other predicts NTU's 0-based labels.
+ */
+function classNamesOf(data: RunConfigLike['data'] | undefined): (index: number) => string {
+  if (data?.kind === 'synthetic' && typeof data.classes === 'number') {
+    try {
+      const names = syntheticClasses(data.classes).map((c) => describeAction(c.action - 1));
+      return (index) => names[index] ?? `class ${index}`;
+    } catch {
+      // More classes than the generator has: fall back to the raw label.
+      return (index) => `synthetic class ${index}`;
+    }
+  }
+  return describeAction;
+}
+
+/** Builds the model a run configuration describes (only options the model's schema knows). */
+function modelFromRunConfig(config: RunConfigLike): SkeletonModel {
+  const known = new Set(modelInfo(config.model).options.map((o) => o.name));
+  const options: Record<string, unknown> = { ...(config.modelOptions ?? {}) };
+  if (known.has('frames') && typeof config.frames === 'number' && options['frames'] === undefined) options['frames'] = config.frames;
+  if (known.has('numClasses') && options['numClasses'] === undefined) options['numClasses'] = numClassesOf(config);
+  return createModel(config.model, options);
+}
+
+function inputShapeOf(model: SkeletonModel): { frames: number; persons: number; numClasses: number } {
+  const c = model.config;
+  const num = (key: string, fallback: number) => (typeof c[key] === 'number' ? (c[key] as number) : fallback);
+  return { frames: num('frames', 64), persons: num('persons', 2), numClasses: num('numClasses', 60) };
+}
+
+function summarizeOptions(model: SkeletonModel): string {
+  const c = model.config;
+  const keys = ['norm', 'personMode', 'bnMomentum', 'frames', 'numClasses'].filter((k) => k in c);
+  return keys.map((k) => `${k} ${JSON.stringify(c[k])}`).join(', ');
+}
+
+/**
+ * Rebuilds a model from the files a user picked:
+ * - a trainer checkpoint (`checkpoints/epoch-*.safetensors` of `skelnorm train`): the run
+ *   configuration comes from its metadata, or from a picked `config.json` / companion `.json`;
+ * - a zoo export (`exportTorchCheckpoint`, metadata `model` + `config`): needs nothing else;
+ * - plain PyTorch-layout weights plus a run `config.json`.
+ *
+ * @throws Error that says which file is missing or what did not fit.
+ */
+export async function loadCheckpointFiles(files: readonly File[]): Promise<LoadedCheckpoint> {
+  const weights = files.find((f) => f.name.endsWith('.safetensors'));
+  const json = files.find((f) => f.name.endsWith('.json'));
+  if (weights === undefined) throw new Error('pick the checkpoint\'s .safetensors file (and its .json or the run\'s config.json)');
+  const bytes = new Uint8Array(await weights.arrayBuffer());
+  const source = [weights.name, json?.name].filter(Boolean).join(' + ');
+  const { metadata } = readSafetensors(bytes, weights.name);
+
+  let jsonConfig: RunConfigLike | undefined;
+  if (json !== undefined) {
+    try {
+      jsonConfig = asRunConfig(JSON.parse(await json.text()));
+    } catch (error) {
+      throw new Error(`${json.name}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    if (jsonConfig === undefined) throw new Error(`${json.name}: holds no run configuration (no "model" field, nor a trainer state with "config")`);
+  }
+
+  let model: SkeletonModel;
+  let progress = '';
+  let data: RunConfigLike['data'];
+  if (metadata['model'] !== undefined && jsonConfig === undefined) {
+    model = modelFromCheckpoint(bytes, weights.name);
+    try {
+      data = metadata['data'] === undefined ? undefined : (JSON.parse(metadata['data']) as RunConfigLike['data']);
+    } catch {
+      data = undefined;
+    }
+  } else {
+    const trainerMeta = metadata['skelnorm.trainer'];
+    let trainerState: Record<string, unknown> | undefined;
+    if (trainerMeta !== undefined) {
+      try {
+        trainerState = JSON.parse(trainerMeta) as Record<string, unknown>;
+      } catch {
+        trainerState = undefined;
+      }
+    }
+    const config = jsonConfig ?? asRunConfig(trainerState);
+    if (config === undefined) {
+      throw new Error(`${weights.name}: its metadata does not say which model it holds; pick the run's config.json (or the checkpoint's .json) too`);
+    }
+    model = modelFromRunConfig(config);
+    data = config.data;
+    try {
+      if (trainerMeta !== undefined) {
+        const state = loadCheckpointWeights(model, bytes, weights.name);
+        progress = `, trained ${state.globalStep} steps (epoch ${state.epoch} of ${state.epochs})`;
+      } else {
+        loadTorchCheckpoint(model, bytes, { source: weights.name });
+      }
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
+  model.eval();
+  const shape = inputShapeOf(model);
+  return {
+    model,
+    source,
+    description: `${model.modelName} (${summarizeOptions(model)})${progress}`,
+    className: classNamesOf(data),
+    ...shape,
+  };
+}

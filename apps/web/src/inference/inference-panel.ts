@@ -1,0 +1,125 @@
+import type { SkeletonModel } from '@skelnorm/models';
+import type { ViewerPanel } from '../viewer/viewer-panel.js';
+import { loadCheckpointFiles, type LoadedCheckpoint } from './checkpoint-files.js';
+import { classifySample, prepareSample } from './classify-sample.js';
+
+const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+/** A model the panel can run: a loaded checkpoint or a model trained in the page. */
+export interface InferenceModel {
+  readonly model: SkeletonModel;
+  readonly description: string;
+  readonly frames: number;
+  readonly persons: number;
+  /** Name of an output class: NTU's for NTU-trained models, the set's own for synthetic ones. */
+  readonly className: (index: number) => string;
+  /** Disposes the model when the panel lets go of it (not for models owned by the training panel). */
+  readonly owned: boolean;
+}
+
+/**
+ * The inference card: pick checkpoint files (or take the model trained in the page), run it on the
+ * viewer's sample, list the top-5 classes with their NTU names.
+ */
+export class InferencePanel {
+  private active: InferenceModel | undefined;
+  private readonly status = byId<HTMLElement>('checkpoint-status');
+  private readonly runButton = byId<HTMLButtonElement>('run-inference');
+  private readonly listeners = new Set<(model: InferenceModel | undefined) => void>();
+
+  constructor(private readonly viewer: ViewerPanel) {
+    byId<HTMLInputElement>('checkpoint-input').addEventListener('change', (event) => {
+      const input = event.target as HTMLInputElement;
+      const files = [...(input.files ?? [])];
+      input.value = '';
+      if (files.length > 0) void this.loadFiles(files);
+    });
+    this.runButton.addEventListener('click', () => void this.classify());
+    viewer.onShow(() => this.updateButtons());
+  }
+
+  /** The model the panel would run (also what the doctor diagnoses). */
+  get model(): InferenceModel | undefined {
+    return this.active;
+  }
+
+  onModel(fn: (model: InferenceModel | undefined) => void): void {
+    this.listeners.add(fn);
+  }
+
+  async loadFiles(files: readonly File[]): Promise<LoadedCheckpoint | undefined> {
+    this.setStatus(`reading ${files.map((f) => f.name).join(', ')}…`);
+    try {
+      const loaded = await loadCheckpointFiles(files);
+      this.use({ ...loaded, owned: true });
+      this.setStatus(`loaded ${loaded.source}: ${loaded.description}`);
+      return loaded;
+    } catch (error) {
+      this.setStatus(error instanceof Error ? error.message : String(error), true);
+      return undefined;
+    }
+  }
+
+  /** Makes `model` the one to run; disposes the previous one if the panel owned it. */
+  use(model: InferenceModel): void {
+    if (this.active?.owned && this.active.model !== model.model) this.active.model.dispose();
+    this.active = model;
+    byId('top5').replaceChildren();
+    if (!model.owned) this.setStatus(`using ${model.description}`);
+    this.updateButtons();
+    for (const fn of this.listeners) fn(model);
+  }
+
+  /** Forgets `model` if it is the active one (its owner is about to dispose it). */
+  release(model: SkeletonModel): void {
+    if (this.active?.model !== model) return;
+    this.active = undefined;
+    this.setStatus('');
+    this.updateButtons();
+    for (const fn of this.listeners) fn(undefined);
+  }
+
+  /** Runs the active model on the viewer's sample and lists the top 5. */
+  async classify(): Promise<void> {
+    const active = this.active;
+    const input = this.viewer.modelInput;
+    if (active === undefined || input === undefined) return;
+    this.runButton.disabled = true;
+    try {
+      const sample = prepareSample(input, active.frames, active.persons);
+      const started = performance.now();
+      const top = await classifySample(active.model, sample, 5);
+      const ms = performance.now() - started;
+      const list = byId('top5');
+      list.replaceChildren(
+        ...top.map(({ index, probability }) => {
+          const li = document.createElement('li');
+          li.dataset['index'] = String(index);
+          li.dataset['probability'] = String(probability);
+          const bar = document.createElement('span');
+          bar.className = 'bar';
+          bar.style.width = `${Math.max(2, probability * 160)}px`;
+          const prob = document.createElement('span');
+          prob.className = 'prob';
+          prob.textContent = `${(probability * 100).toFixed(1)}%`;
+          li.append(bar, active.className(index), prob);
+          return li;
+        }),
+      );
+      this.setStatus(`${sample.name}: ${ms.toFixed(0)} ms with ${active.description}`);
+    } catch (error) {
+      this.setStatus(error instanceof Error ? error.message : String(error), true);
+    } finally {
+      this.updateButtons();
+    }
+  }
+
+  private updateButtons(): void {
+    this.runButton.disabled = this.active === undefined || this.viewer.modelInput === undefined;
+  }
+
+  private setStatus(text: string, error = false): void {
+    this.status.textContent = text;
+    this.status.classList.toggle('error', error);
+  }
+}

@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createModel, exportTorchCheckpoint, type SkeletonModel } from '@skelnorm/models';
+import { MemoryCheckpointStore, fit, type FitData, type TrainEvent } from '@skelnorm/trainer';
+import type { TrainingVariant } from './training-variants.js';
+
+/** Everything two runs of a comparison share: data, schedule, seed. */
+export interface RunSettings {
+  readonly data: FitData;
+  readonly numClasses: number;
+  readonly frames: number;
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  readonly lr: number;
+  readonly seed: number;
+  /** Written into checkpoints as the run configuration (the shape of `skelnorm train`'s). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** What a run has reported so far: enough for the charts and the tests. */
+export interface RunHistory {
+  /** Per step: [globalStep, loss, accuracy] (train mode, before the update). */
+  readonly steps: [number, number, number][];
+  /** Per epoch: [globalStep, mean loss, accuracy] (train mode). */
+  readonly epochs: [number, number, number][];
+  /** Per evaluation in eval mode, held-out split: [globalStep, loss, top1]. */
+  readonly test: [number, number, number][];
+  /** Per evaluation in eval mode, on training samples: [globalStep, loss, top1]. */
+  readonly trainEval: [number, number, number][];
+  /** Milliseconds of each step, as the page measured it (event to event). */
+  readonly stepMs: number[];
+}
+
+export type RunState = 'idle' | 'running' | 'done' | 'stopped' | 'failed';
+
+/**
+ * One training run of the seed CNN in the page: the model, the `fit` event stream, the history
+ * and the last checkpoint. The panel pulls events from two runs in turn.
+ */
+export class TrainingRun {
+  readonly model: SkeletonModel;
+  readonly history: RunHistory = { steps: [], epochs: [], test: [], trainEval: [], stepMs: [] };
+  state: RunState = 'idle';
+  error: string | undefined;
+  readonly store = new MemoryCheckpointStore(1);
+  private readonly events: AsyncGenerator<TrainEvent, void, undefined>;
+  private lastEventAt = 0;
+
+  constructor(
+    readonly variant: TrainingVariant,
+    readonly settings: RunSettings,
+    signal: AbortSignal,
+  ) {
+    this.model = createModel('seed-cnn', {
+      ...variant.modelOptions,
+      numClasses: settings.numClasses,
+      frames: settings.frames,
+      seed: settings.seed,
+    });
+    this.events = fit(this.model, settings.data, {
+      epochs: settings.epochs,
+      optimizer: { name: 'adam', lr: settings.lr },
+      seed: settings.seed,
+      numClasses: settings.numClasses,
+      stepsPerEpoch: settings.stepsPerEpoch,
+      checkpoint: { store: this.store, config: { ...settings.config, modelOptions: variant.modelOptions, variant: variant.name } },
+      generators: { model: this.model.generator },
+      signal,
+    });
+  }
+
+  /** Pulls the next event and records it; false once the run has ended. */
+  async next(): Promise<TrainEvent | undefined> {
+    if (this.state !== 'idle' && this.state !== 'running') return undefined;
+    if (this.state === 'idle') {
+      this.state = 'running';
+      this.lastEventAt = performance.now();
+    }
+    const result = await this.events.next();
+    const now = performance.now();
+    if (result.done) {
+      if (this.state === 'running') this.state = 'done';
+      return undefined;
+    }
+    const event = result.value;
+    const h = this.history;
+    switch (event.type) {
+      case 'step':
+        h.steps.push([event.globalStep, event.loss, event.accuracy]);
+        h.stepMs.push(now - this.lastEventAt);
+        break;
+      case 'epoch':
+        h.epochs.push([this.lastStep(), event.loss, event.accuracy]);
+        break;
+      case 'eval':
+        (event.split === 'test' ? h.test : h.trainEval).push([event.globalStep, event.loss, event.top1]);
+        break;
+      case 'done':
+        this.state = 'done';
+        break;
+      case 'error':
+        this.state = event.error.name === 'AbortError' ? 'stopped' : 'failed';
+        if (this.state === 'failed') this.error = event.error.message;
+        break;
+      default:
+        break;
+    }
+    this.lastEventAt = performance.now();
+    return event;
+  }
+
+  /**
+   * The trainer checkpoint (weights, optimizer slots, trainer state with the run configuration in
+   * its metadata) written after the last epoch: what `skelnorm train --resume` and `doctor` read.
+   * Undefined while the run has not finished (a stopped run's weights are newer than it).
+   */
+  async trainerCheckpoint(): Promise<Uint8Array | undefined> {
+    return this.state === 'done' ? (await this.store.latest())?.safetensors : undefined;
+  }
+
+  /**
+   * The model's weights as a zoo checkpoint (`exportTorchCheckpoint`: PyTorch names and layout,
+   * metadata `model` + `config`), which the inference panel, `skelnorm eval` and PyTorch load.
+   */
+  async exportWeights(): Promise<Uint8Array> {
+    const data = (this.settings.config as { data?: unknown }).data;
+    return exportTorchCheckpoint(this.model, {
+      variant: this.variant.name,
+      steps: String(this.lastStep()),
+      ...(data === undefined ? {} : { data: JSON.stringify(data) }),
+    });
+  }
+
+  /** Frees the model (the event stream disposes its optimizer itself). */
+  async dispose(): Promise<void> {
+    await this.events.return(undefined);
+    this.model.dispose();
+  }
+
+  private lastStep(): number {
+    return this.history.steps.at(-1)?.[0] ?? 0;
+  }
+}
+
+/** Number of live tensors: the panel shows it so that a leak is visible while training. */
+export function liveTensors(): number {
+  return tf.memory().numTensors;
+}

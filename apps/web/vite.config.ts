@@ -1,0 +1,31 @@
+import { defineConfig } from 'vite';
+import { workspaceAliases } from '../../vitest.shared.ts';
+
+/**
+ * Cross-origin isolation (COOP + COEP) makes `SharedArrayBuffer` available, which the threaded
+ * wasm backend needs; every response of the dev server and of `vite preview` carries them.
+ * A static host serving `dist/` should send the same two headers (see README).
+ */
+export const crossOriginIsolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+} as const;
+
+export default defineConfig({
+  // Relative asset URLs: `dist/` works from any folder of any static server.
+  base: './',
+  // `@skelnorm/*` resolve to the packages' TypeScript sources, so the app never needs a prebuilt dist/.
+  resolve: { alias: workspaceAliases },
+  server: { headers: crossOriginIsolationHeaders },
+  preview: { headers: crossOriginIsolationHeaders },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    // tfjs-core and its backends are one large chunk by nature.
+    chunkSizeWarningLimit: 4096,
+    // The .wasm binaries are copied as files (never inlined as data: URLs).
+    assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
+  },
+  worker: { format: 'es' },
+});

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// End-to-end tests in headless Chromium against a production build; WebGPU there is SwiftShader
+// (slow), so the suite keeps every model tiny. One file at a time: one browser, two cores.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.e2e.test.ts', 'src/**/*.test.ts'],
+    globalSetup: ['test/support/build-site.ts'],
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    maxWorkers: 1,
+    fileParallelism: false,
+  },
+});

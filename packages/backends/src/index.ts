@@ -1,0 +1,10 @@
+export { setupBackend } from './setup-backend.js';
+export type { SetupBackendOptions } from './setup-backend.js';
+export type { BackendChoice, BackendPreference, BackendVariant, SkippedBackend, WasmPaths } from './backend-variant.js';
+export { AUTO_BACKEND_ORDER } from './backend-registry.js';
+export { detectRuntime } from './runtime.js';
+export type { Runtime } from './runtime.js';
+export { registerAllGradients } from './register-all-gradients.js';
+export { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './wasm-kernels/register-wasm-training-kernels.js';
+export { summarizeGpuAdapter } from './gpu-adapter.js';
+export type { GpuAdapterInfo, GpuAdapterLike, GpuAdapterSummary } from './gpu-adapter.js';

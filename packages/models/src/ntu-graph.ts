@@ -1,0 +1,87 @@
+/**
+ * The NTU RGB+D (Kinect v2) skeleton as a graph, and ST-GCN's spatial-partition adjacency.
+ * Joint numbers are 0-based; parents from the dataset's joint definition (../shared/ntu-samples/
+ * protocol.md): the 24 bones are (joint, parent) for every joint but 20, the spine shoulder, which
+ * is the root and ST-GCN's centre of gravity.
+ */
+
+/** Joints of an NTU skeleton. */
+export const NTU_JOINTS = 25;
+
+/** The spine shoulder: root of the tree and centre of ST-GCN's spatial partition. */
+export const NTU_CENTER = 20;
+
+/** Parent of each joint (index = joint); -1 for the root. */
+export const NTU_PARENTS: readonly number[] = [
+  1, 20, 20, 2, 20, 4, 5, 6, 20, 8, 9, 10, 0, 12, 13, 14, 0, 16, 17, 18, -1, 7, 7, 11, 11,
+];
+
+/** The 24 bones as (joint, parent) pairs. */
+export const NTU_BONES: readonly (readonly [number, number])[] = NTU_PARENTS.flatMap((parent, joint) =>
+  parent < 0 ? [] : [[joint, parent] as const]);
+
+/** Hops from every joint to `center` over the bones (breadth-first). */
+export function hopsToCenter(numJoints: number, bones: readonly (readonly [number, number])[], center: number): number[] {
+  const neighbours: number[][] = Array.from({ length: numJoints }, () => []);
+  for (const [a, b] of bones) {
+    neighbours[a]?.push(b);
+    neighbours[b]?.push(a);
+  }
+  const hops = new Array<number>(numJoints).fill(Infinity);
+  hops[center] = 0;
+  const queue = [center];
+  for (let i = 0; i < queue.length; i++) {
+    const j = queue[i]!;
+    for (const k of neighbours[j] ?? []) {
+      if (hops[k] === Infinity) {
+        hops[k] = hops[j]! + 1;
+        queue.push(k);
+      }
+    }
+  }
+  return hops;
+}
+
+/**
+ * ST-GCN's spatial partition (Yan et al. 2018, Sec. 3.4; `strategy='spatial'` with max_hop 1 in the
+ * reference `net/utils/graph.py`). The neighbourhood of a joint w is w itself and the joints one bone
+ * away; each edge v -> w goes to one of 3 subsets by the joints' distances to the centre of gravity:
+ * k = 0 the joint itself, k = 1 a neighbour v at least as far from the centre as w, k = 2 a
+ * neighbour nearer the centre. Values are normalized by the neighbourhood size of w:
+ * A_k[v][w] = 1 / |N(w)| (the reference's A D^-1 with D_ww = sum_v A_vw).
+ *
+ * Returned as a flat Float32Array of shape [3, V, V] indexed [k][v][w]: the graph conv computes
+ * y[w] = sum_k sum_v x_k[v] A_k[v][w], as the reference's `einsum('nkctv,kvw->nctw')`.
+ *
+ * Distances here are the true hop counts over the tree. The reference computes them with
+ * max_hop = 1, so every pair of joints more than one bone from the centre compares "inf == inf"
+ * and lands in subset 1; a checkpoint of the reference carries its own `A` buffer and loads it.
+ */
+export function spatialPartition(
+  numJoints: number = NTU_JOINTS,
+  bones: readonly (readonly [number, number])[] = NTU_BONES,
+  center: number = NTU_CENTER,
+): Float32Array {
+  const v = numJoints;
+  const adjacent = new Uint8Array(v * v);
+  for (let i = 0; i < v; i++) adjacent[i * v + i] = 1;
+  for (const [a, b] of bones) {
+    adjacent[a * v + b] = 1;
+    adjacent[b * v + a] = 1;
+  }
+  const degree = new Float32Array(v);
+  for (let from = 0; from < v; from++) for (let to = 0; to < v; to++) degree[to]! += adjacent[from * v + to]!;
+  const hops = hopsToCenter(v, bones, center);
+  const a = new Float32Array(3 * v * v);
+  for (let from = 0; from < v; from++) {
+    for (let to = 0; to < v; to++) {
+      if (!adjacent[from * v + to]) continue;
+      const value = 1 / degree[to]!;
+      const hf = hops[from]!;
+      const ht = hops[to]!;
+      const k = from === to ? 0 : hf >= ht ? 1 : 2;
+      a[k * v * v + from * v + to] = value;
+    }
+  }
+  return a;
+}

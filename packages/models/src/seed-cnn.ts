@@ -1,0 +1,187 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  Conv2d,
+  Flatten,
+  Generator,
+  Linear,
+  MaxPool2d,
+  Module,
+  ReLU,
+  Sequential,
+  type ForwardContext,
+} from '@skelnorm/nn';
+import { DROPOUT_KINDS, makeDropout, type DropoutKind } from './dropout-kind.js';
+import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
+import { withDefaults, type ModelInfo } from './option-schema.js';
+import { assertSkeletonBatch, foldPersons, personPresence, unfoldPersons } from './persons.js';
+
+/**
+ * How the persons of a sample go through the shared conv stack:
+ * - `per-person`: one call per person slot, as the seed does — a BatchNorm there is called M times
+ *   per step and its running statistics blend the persons (the seed's train/eval gap);
+ * - `per-person-stats`: the same calls with `context.slot` = person index and per-slot BatchNorm
+ *   statistics (shared affine weights); needs `norm: 'batch'`;
+ * - `folded`: persons folded into the batch ([N*M, T, V, C]), one call, then unfolded for the max.
+ */
+export type PersonMode = 'per-person' | 'per-person-stats' | 'folded';
+
+export const PERSON_MODES: readonly PersonMode[] = ['per-person', 'per-person-stats', 'folded'];
+
+export interface SeedCnnOptions {
+  /** Output classes. Default 60 (NTU-60). */
+  numClasses?: number;
+  /** Normalization after each conv and after fc1's Linear. Default `batch` (the seed's). */
+  norm?: ModelNorm;
+  /** Default `per-person` (the seed's). */
+  personMode?: PersonMode;
+  /** BatchNorm momentum, PyTorch convention (weight of the new batch; null = cumulative). Default 0.1; the seed used 0.01. */
+  bnMomentum?: number | null;
+  /** BatchNorm keeps running statistics (false: batch statistics in eval too). Default true. */
+  trackRunningStats?: boolean;
+  /** Groups of `group` norm (the largest divisor of each width up to this). Default 8. */
+  normGroups?: number;
+  /** Dropout probability after fc1. Default 0.5. */
+  dropout?: number;
+  /** Default `standard`. */
+  dropoutKind?: DropoutKind;
+  /** Frames T of the input. Default 64. */
+  frames?: number;
+  /** Person slots M of the input. Default 2. */
+  persons?: number;
+  /** Seed of the generator for weight init and dropout masks. Default 0. */
+  seed?: number;
+}
+
+const DEFAULTS = {
+  numClasses: 60,
+  norm: 'batch',
+  personMode: 'per-person',
+  bnMomentum: 0.1,
+  trackRunningStats: true,
+  normGroups: 8,
+  dropout: 0.5,
+  dropoutKind: 'standard',
+  frames: 64,
+  persons: 2,
+  seed: 0,
+} as const satisfies Required<SeedCnnOptions>;
+
+export type ResolvedSeedCnnOptions = {
+  -readonly [K in keyof SeedCnnOptions]-?: Exclude<SeedCnnOptions[K], undefined>;
+};
+
+/** Joints and coordinates of NTU skeletons: fixed by the architecture (fc1's width depends on them). */
+const JOINTS = 25;
+const CHANNELS = 3;
+const WIDTHS = [32, 64, 128] as const;
+
+export const seedCnnInfo: ModelInfo = {
+  name: 'seed-cnn',
+  description: 'The seed question\'s CNN: 3 conv blocks (3x3, 32/64/128, norm, ReLU, maxpool 2) shared by the persons, max over persons, fc 3072-512-classes',
+  reference: 'the seed question (PyTorch); golden files seed_model_*.safetensors',
+  options: [
+    { name: 'numClasses', type: 'integer', default: DEFAULTS.numClasses, min: 1, description: 'output classes' },
+    { name: 'norm', type: 'enum', default: DEFAULTS.norm, choices: MODEL_NORMS, description: 'normalization after each conv and fc1' },
+    { name: 'personMode', type: 'enum', default: DEFAULTS.personMode, choices: PERSON_MODES, description: 'persons as separate calls, separate calls with per-slot BN statistics, or folded into the batch' },
+    { name: 'bnMomentum', type: 'number', default: DEFAULTS.bnMomentum, min: 0, max: 1, nullable: true, description: 'BatchNorm momentum, PyTorch convention (null = cumulative average); the seed used 0.01' },
+    { name: 'trackRunningStats', type: 'boolean', default: DEFAULTS.trackRunningStats, description: 'BatchNorm keeps running statistics (false: batch statistics in eval)' },
+    { name: 'normGroups', type: 'integer', default: DEFAULTS.normGroups, min: 1, description: 'groups of GroupNorm' },
+    { name: 'dropout', type: 'number', default: DEFAULTS.dropout, min: 0, max: 0.99, description: 'dropout probability after fc1' },
+    { name: 'dropoutKind', type: 'enum', default: DEFAULTS.dropoutKind, choices: DROPOUT_KINDS, description: 'standard (off in eval) or always-on (F.dropout without training=, a common bug)' },
+    { name: 'frames', type: 'integer', default: DEFAULTS.frames, min: 8, description: 'frames T of the input' },
+    { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M of the input' },
+    { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
+  ],
+};
+
+/**
+ * The seed question's skeleton CNN, with every normalization and person mode as an option.
+ *
+ * Per person, [N, T, V=25, 3] -> conv1..conv3, each `Sequential(Conv2d(3x3, pad 1), norm, ReLU,
+ * MaxPool2d(2))` with 32, 64, 128 channels -> [N, T/8, 3, 128]; element-wise max over persons;
+ * flattened in PyTorch's (C, H, W) order -> 128 * T/8 * 3 (3072 at T = 64);
+ * `fc1 = Sequential(Linear(3072, 512), norm1d, ReLU, Dropout)`, `fc2 = Sequential(Linear(512, K))`.
+ * Input [N, M, T, 25, 3] -> logits [N, K]. State-dict names are the seed's PyTorch names
+ * (`conv1.0.weight`, `conv1.1.running_mean`, `fc1.1.weight`, `fc2.0.bias`); with `norm: 'none'` the
+ * norm slots hold `Identity` and no keys.
+ *
+ * Parameters at T = 64, K = 60 (BatchNorm's running statistics are buffers, not parameters):
+ * conv1 3*32*9 + 32 = 896, conv2 32*64*9 + 64 = 18,496, conv3 64*128*9 + 128 = 73,856,
+ * fc1 3072*512 + 512 = 1,573,376, fc2 512*60 + 60 = 30,780: 1,697,404 without norm;
+ * BatchNorm/LayerNorm/GroupNorm add 2 * (32 + 64 + 128 + 512) = 1,472 -> **1,698,876**
+ * (frozen BatchNorm holds its affine as buffers: 1,697,404).
+ */
+export class SeedCnn extends Module {
+  readonly modelName = 'seed-cnn';
+  readonly config: Readonly<ResolvedSeedCnnOptions>;
+  /** Draws the initial weights and the dropout masks. Save its state to resume a run exactly. */
+  readonly generator: Generator;
+  readonly conv1: Sequential;
+  readonly conv2: Sequential;
+  readonly conv3: Sequential;
+  readonly fc1: Sequential;
+  readonly fc2: Sequential;
+  private readonly flatten = new Flatten({ order: 'channels-first' });
+
+  constructor(options: SeedCnnOptions = {}) {
+    super();
+    const config: ResolvedSeedCnnOptions = withDefaults<ResolvedSeedCnnOptions>(DEFAULTS, options);
+    this.config = Object.freeze(config);
+    if (config.personMode === 'per-person-stats' && config.norm !== 'batch') {
+      throw new Error(`seed-cnn: personMode 'per-person-stats' keeps per-slot BatchNorm statistics and needs norm 'batch', got '${config.norm}'`);
+    }
+    if (config.frames < 8) throw new Error(`seed-cnn: frames must be >= 8 (three 2x2 poolings), got ${config.frames}`);
+    const generator = (this.generator = new Generator(config.seed));
+    const settings: NormSettings = { momentum: config.bnMomentum, trackRunningStats: config.trackRunningStats, numGroups: config.normGroups };
+    const slots = config.personMode === 'per-person-stats' ? config.persons : 1;
+    const block = (inChannels: number, outChannels: number) => new Sequential(
+      new Conv2d({ inChannels, outChannels, kernelSize: 3, padding: 1, generator }),
+      makeNorm(config.norm, outChannels, 2, settings, slots),
+      new ReLU(),
+      new MaxPool2d({ kernelSize: 2 }),
+    );
+    const [c1, c2, c3] = WIDTHS;
+    this.conv1 = this.registerModule('conv1', block(CHANNELS, c1));
+    this.conv2 = this.registerModule('conv2', block(c1, c2));
+    this.conv3 = this.registerModule('conv3', block(c2, c3));
+    // fc1 runs once, after the max over persons: every row is a real sample, no slots, no mask.
+    const fcNorm: ModelNorm = config.norm === 'masked-batch' ? 'batch' : config.norm;
+    this.fc1 = this.registerModule('fc1', new Sequential(
+      new Linear({ inFeatures: seedCnnFeatures(config.frames), outFeatures: 512, generator }),
+      makeNorm(fcNorm, 512, 1, settings),
+      new ReLU(),
+      makeDropout(config.dropoutKind, config.dropout, generator),
+    ));
+    this.fc2 = this.registerModule('fc2', new Sequential(new Linear({ inFeatures: 512, outFeatures: config.numClasses, generator })));
+  }
+
+  /** [N, M, T, 25, 3] -> logits [N, numClasses]. */
+  forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
+    const { frames, persons, personMode, norm } = this.config;
+    assertSkeletonBatch('seed-cnn', x, { frames, persons, joints: JOINTS, channels: CHANNELS });
+    const masked = norm === 'masked-batch';
+    const stack = (input: tf.Tensor, ctx: ForwardContext) =>
+      this.conv3.call(this.conv2.call(this.conv1.call(input, ctx), ctx), ctx);
+    let merged: tf.Tensor;
+    if (personMode === 'folded') {
+      const mask = masked ? tf.reshape(personPresence(x), [-1]) : undefined;
+      const maps = stack(foldPersons(x), { ...context, ...(mask ? { mask } : {}) });
+      merged = tf.max(unfoldPersons(maps, persons), 1);
+    } else {
+      const present = masked ? tf.unstack(personPresence(x), 1) : [];
+      const maps = tf.unstack(x, 1).map((person, m) => stack(person, {
+        ...context,
+        ...(personMode === 'per-person-stats' ? { slot: m } : {}),
+        ...(masked ? { mask: present[m] } : {}),
+      }));
+      merged = maps.reduce((a, b) => tf.maximum(a, b));
+    }
+    return this.fc2.call(this.fc1.call(this.flatten.call(merged), context), context);
+  }
+}
+
+/** fc1's input width: 128 channels * floor(floor(floor(T/2)/2)/2) * 3 joints rows (25 -> 12 -> 6 -> 3). */
+export function seedCnnFeatures(frames: number): number {
+  const pooled = (n: number) => Math.floor(Math.floor(Math.floor(n / 2) / 2) / 2);
+  return WIDTHS[2] * pooled(frames) * pooled(JOINTS);
+}

@@ -1,0 +1,180 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Conv2d, Generator, Identity, Module, Sequential, type ForwardContext } from '@skelnorm/nn';
+import { EdgeImportance } from './edge-importance.js';
+import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
+import { NTU_JOINTS, spatialPartition } from './ntu-graph.js';
+import { withDefaults, type ModelInfo } from './option-schema.js';
+import { assertSkeletonBatch, foldPersons, personPresence, unfoldPersons } from './persons.js';
+import { StGcnBlock } from './stgcn-block.js';
+
+/**
+ * Channel plans: `paper` is ST-GCN as published; `small` is 6 blocks of 16-64 channels for CPU
+ * training (about 1/25 of the paper's multiply-adds at T = 64).
+ */
+export type StGcnWidth = 'paper' | 'small';
+
+export const STGCN_WIDTHS: readonly StGcnWidth[] = ['paper', 'small'];
+
+/** [inChannels (0 = the input's C), outChannels, temporal stride, residual] per block. */
+const PLANS: Record<StGcnWidth, readonly (readonly [number, number, number, boolean])[]> = {
+  paper: [
+    [0, 64, 1, false], [64, 64, 1, true], [64, 64, 1, true], [64, 64, 1, true],
+    [64, 128, 2, true], [128, 128, 1, true], [128, 128, 1, true],
+    [128, 256, 2, true], [256, 256, 1, true], [256, 256, 1, true],
+  ],
+  small: [
+    [0, 16, 1, false], [16, 16, 1, true],
+    [16, 32, 2, true], [32, 32, 1, true],
+    [32, 64, 2, true], [64, 64, 1, true],
+  ],
+};
+
+export interface StGcnOptions {
+  /** Output classes. Default 60. */
+  numClasses?: number;
+  /** Default `paper`. */
+  width?: StGcnWidth;
+  /** Normalization inside the blocks (after gcn, after the temporal conv, in conv residuals). Default `batch`. */
+  norm?: ModelNorm;
+  /** `data_bn`, the BatchNorm1d over M*V*C input channels (frozen when norm is `frozen`). Default true. */
+  dataNorm?: boolean;
+  /** BatchNorm momentum, PyTorch convention (null = cumulative). Default 0.1. */
+  bnMomentum?: number | null;
+  /** Default true. */
+  trackRunningStats?: boolean;
+  /** Groups of `group` norm. Default 8. */
+  normGroups?: number;
+  /** Dropout in each block after the temporal conv (not in the first block). Default 0.5 (the reference's NTU config). */
+  dropout?: number;
+  /** Learnable edge importance per block. Default true. */
+  edgeImportance?: boolean;
+  /** Temporal kernel size. Default 9. */
+  temporalKernel?: number;
+  /** Person slots M (data_bn has M*V*C channels). Default 2. */
+  persons?: number;
+  /** Input channels C. Default 3. */
+  inChannels?: number;
+  /** Seed for weight init and dropout. Default 0. */
+  seed?: number;
+}
+
+const DEFAULTS = {
+  numClasses: 60,
+  width: 'paper',
+  norm: 'batch',
+  dataNorm: true,
+  bnMomentum: 0.1,
+  trackRunningStats: true,
+  normGroups: 8,
+  dropout: 0.5,
+  edgeImportance: true,
+  temporalKernel: 9,
+  persons: 2,
+  inChannels: 3,
+  seed: 0,
+} as const satisfies Required<StGcnOptions>;
+
+export type ResolvedStGcnOptions = { -readonly [K in keyof StGcnOptions]-?: Exclude<StGcnOptions[K], undefined> };
+
+export const stgcnInfo: ModelInfo = {
+  name: 'stgcn',
+  description: 'ST-GCN: spatial-temporal graph convolutions on the NTU 25-joint graph, spatial partition, persons folded and averaged',
+  reference: 'Yan, Xiong, Lin, AAAI 2018, arXiv:1801.07455; github.com/yysijie/st-gcn net/st_gcn.py',
+  options: [
+    { name: 'numClasses', type: 'integer', default: DEFAULTS.numClasses, min: 1, description: 'output classes' },
+    { name: 'width', type: 'enum', default: DEFAULTS.width, choices: STGCN_WIDTHS, description: 'paper (10 blocks, 64-256 channels) or small (6 blocks, 16-64, for CPU)' },
+    { name: 'norm', type: 'enum', default: DEFAULTS.norm, choices: MODEL_NORMS, description: 'normalization inside the blocks' },
+    { name: 'dataNorm', type: 'boolean', default: DEFAULTS.dataNorm, description: 'data_bn over the M*V*C input channels' },
+    { name: 'bnMomentum', type: 'number', default: DEFAULTS.bnMomentum, min: 0, max: 1, nullable: true, description: 'BatchNorm momentum, PyTorch convention (null = cumulative average)' },
+    { name: 'trackRunningStats', type: 'boolean', default: DEFAULTS.trackRunningStats, description: 'BatchNorm keeps running statistics' },
+    { name: 'normGroups', type: 'integer', default: DEFAULTS.normGroups, min: 1, description: 'groups of GroupNorm' },
+    { name: 'dropout', type: 'number', default: DEFAULTS.dropout, min: 0, max: 0.99, description: 'dropout in each block' },
+    { name: 'edgeImportance', type: 'boolean', default: DEFAULTS.edgeImportance, description: 'learnable edge importance per block' },
+    { name: 'temporalKernel', type: 'integer', default: DEFAULTS.temporalKernel, min: 1, description: 'temporal kernel size (odd)' },
+    { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M' },
+    { name: 'inChannels', type: 'integer', default: DEFAULTS.inChannels, min: 1, description: 'input channels C' },
+    { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
+  ],
+};
+
+/**
+ * ST-GCN (Yan et al. 2018) on the NTU 25-joint graph with the spatial partition (K = 3).
+ *
+ * Input [N, M, T, 25, C] -> `data_bn` (BatchNorm1d over the M*V*C channels, statistics over N and
+ * T) -> persons folded into the batch [N*M, T, V, C] -> blocks (graph conv, 9-frame temporal conv,
+ * residual) -> global average pooling over T and V -> mean over persons -> `fcn` (a 1x1 conv, as the
+ * reference) -> logits [N, K]. Any T (global pooling). With `norm: 'masked-batch'` the blocks'
+ * BatchNorm statistics skip absent (all-zero) persons.
+ *
+ * State-dict names as `net/st_gcn.py`: `A` (buffer [3, 25, 25]), `data_bn.*`,
+ * `st_gcn_networks.{i}.gcn.conv.*`, `.tcn.{0,2,3}.*`, `.residual.{0,1}.*`, `edge_importance.{i}`,
+ * `fcn.*`; a checkpoint of the reference saved as safetensors loads with its own `A`.
+ *
+ * Parameters (K = 60 classes, batch norm, edge importance): `paper` **3,098,982** (data_bn 300,
+ * blocks 3,064,512 — e.g. block 64->64: gcn 64*192+192, BN 128, temporal conv 64*64*9+64, BN 128 —,
+ * edge importance 10 * 3*25*25 = 18,750, fcn 256*60+60 = 15,420); `small` **140,810** (blocks
+ * 125,360, edge importance 6 * 1,875, fcn 64*60+60). The test recounts both from the blocks.
+ */
+export class StGcn extends Module {
+  readonly modelName = 'stgcn';
+  readonly config: Readonly<ResolvedStGcnOptions>;
+  readonly generator: Generator;
+  /** The spatial-partition adjacency [3, V, V], a buffer as in the reference. */
+  readonly A: tf.Variable;
+  readonly data_bn: Module;
+  readonly st_gcn_networks: Sequential;
+  readonly edge_importance: EdgeImportance | undefined;
+  readonly fcn: Conv2d;
+
+  constructor(options: StGcnOptions = {}) {
+    super();
+    const config: ResolvedStGcnOptions = withDefaults<ResolvedStGcnOptions>(DEFAULTS, options);
+    this.config = Object.freeze(config);
+    const generator = (this.generator = new Generator(config.seed));
+    const settings: NormSettings = { momentum: config.bnMomentum, trackRunningStats: config.trackRunningStats, numGroups: config.normGroups };
+    const partitions = 3;
+    const v = NTU_JOINTS;
+    this.A = this.registerBuffer('A', tf.tensor3d(spatialPartition(), [partitions, v, v]));
+    const dataChannels = config.persons * v * config.inChannels;
+    this.data_bn = this.registerModule('data_bn', !config.dataNorm
+      ? new Identity()
+      : makeNorm(config.norm === 'frozen' ? 'frozen' : 'batch', dataChannels, 1, settings));
+    const plan = PLANS[config.width];
+    // Registered before the blocks so that closures below can read it; PyTorch's key order differs, names do not.
+    this.edge_importance = config.edgeImportance
+      ? this.registerModule('edge_importance', new EdgeImportance(plan.length, [partitions, v, v]))
+      : undefined;
+    const blocks = plan.map(([inChannels, outChannels, stride, residual], i) => new StGcnBlock({
+      inChannels: inChannels || config.inChannels,
+      outChannels,
+      stride,
+      residual,
+      temporalKernel: config.temporalKernel,
+      // The reference leaves dropout out of the first block.
+      dropout: i === 0 ? 0 : config.dropout,
+      norm: config.norm,
+      normSettings: settings,
+      partitions,
+      adjacency: () => (this.edge_importance ? tf.mul(this.A, this.edge_importance.masks[i]!) : this.A),
+      generator,
+    }));
+    this.st_gcn_networks = this.registerModule('st_gcn_networks', new Sequential(...blocks));
+    const last = plan[plan.length - 1]![1];
+    this.fcn = this.registerModule('fcn', new Conv2d({ inChannels: last, outChannels: config.numClasses, kernelSize: 1, generator }));
+  }
+
+  /** [N, M, T, 25, C] -> logits [N, numClasses]. */
+  forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
+    const { persons, inChannels, norm } = this.config;
+    assertSkeletonBatch('stgcn', x, { persons, joints: NTU_JOINTS, channels: inChannels });
+    const [n = 0, m = 0, t = 0, v = 0, c = 0] = x.shape;
+    // data_bn sees (N, M*V*C, T) in PyTorch: channel m*V*C + v*C + c, statistics over N and T.
+    const flat = tf.reshape(tf.transpose(x, [0, 2, 1, 3, 4]), [n, t, m * v * c]);
+    const normalized = tf.transpose(tf.reshape(this.data_bn.call(flat, context), [n, t, m, v, c]), [0, 2, 1, 3, 4]);
+    const mask = norm === 'masked-batch' ? tf.reshape(personPresence(x), [-1]) : undefined;
+    const features = this.st_gcn_networks.call(foldPersons(normalized), { ...context, ...(mask ? { mask } : {}) });
+    const pooled = tf.mean(unfoldPersons(tf.mean(features, [1, 2]), m), 1);
+    const channels = pooled.shape[1] ?? 0;
+    return tf.reshape(this.fcn.call(tf.reshape(pooled, [n, 1, 1, channels]), context), [n, -1]);
+  }
+}

@@ -1,0 +1,86 @@
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readTrainerState, type CheckpointFiles } from '../checkpoint/checkpoint.js';
+import type { CheckpointStore, StoredCheckpoint } from '../checkpoint/checkpoint-store.js';
+
+export interface FileCheckpointStoreOptions {
+  /** Checkpoints to keep (oldest deleted after a new one is committed). Default 2. */
+  readonly keep?: number;
+}
+
+const SUFFIX = '.safetensors';
+
+/**
+ * Checkpoints as files in one directory: `<name>.safetensors` (the checkpoint, self-contained)
+ * and `<name>.json` (its trainer state, for reading).
+ *
+ * Atomic: each file is written to `<file>.tmp-<pid>`, flushed (fsync) and renamed over its
+ * final name, safetensors first, so a crash (even SIGKILL) leaves either the old set or a
+ * complete new checkpoint, never a torn file under a final name. Older checkpoints are deleted
+ * only after the new one is in place, and `latest()` skips any file that does not parse, so the
+ * last good checkpoint stays reachable.
+ */
+export class FileCheckpointStore implements CheckpointStore {
+  private readonly keep: number;
+
+  constructor(
+    readonly dir: string,
+    options: FileCheckpointStoreOptions = {},
+  ) {
+    this.keep = Math.max(1, options.keep ?? 2);
+  }
+
+  async save(name: string, files: CheckpointFiles): Promise<string> {
+    await mkdir(this.dir, { recursive: true });
+    const path = join(this.dir, name + SUFFIX);
+    await writeAtomically(path, files.safetensors);
+    await writeAtomically(join(this.dir, `${name}.json`), new TextEncoder().encode(files.json + '\n'));
+    await this.prune();
+    return path;
+  }
+
+  async latest(): Promise<StoredCheckpoint | undefined> {
+    for (const name of (await this.names()).reverse()) {
+      const location = join(this.dir, name + SUFFIX);
+      try {
+        const safetensors = new Uint8Array(await readFile(location));
+        readTrainerState(safetensors, location);
+        return { location, safetensors };
+      } catch {
+        // A torn or foreign file: fall back to the one before.
+      }
+    }
+    return undefined;
+  }
+
+  /** Checkpoint names present, oldest first (names sort by progress). */
+  async names(): Promise<string[]> {
+    let entries: string[];
+    try {
+      entries = await readdir(this.dir);
+    } catch {
+      return [];
+    }
+    return entries.filter((f) => f.endsWith(SUFFIX)).map((f) => f.slice(0, -SUFFIX.length)).sort();
+  }
+
+  private async prune(): Promise<void> {
+    const names = await this.names();
+    for (const name of names.slice(0, Math.max(0, names.length - this.keep))) {
+      await rm(join(this.dir, name + SUFFIX), { force: true });
+      await rm(join(this.dir, `${name}.json`), { force: true });
+    }
+  }
+}
+
+async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  const handle = await open(tmp, 'w');
+  try {
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(tmp, path);
+}

@@ -1,0 +1,35 @@
+// Child-process entry: the seed CNN's training step on one backend variant, timed. Each variant
+// runs in its own process, so backends never share memory or a half-initialized state, and
+// node-webgpu gets the environment that Dawn needs at process start.
+// Usage: seed-cnn-worker.ts VARIANT DATA_DIR WARMUP STEPS; prints one JSON line (SeedCnnWorkerResult).
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend, type BackendPreference } from '@skelnorm/backends';
+import { readSeedCnnData } from './seed-cnn-data.js';
+import { SeedCnnTfjs } from './seed-cnn-tfjs.js';
+
+/** What the worker prints. */
+export interface SeedCnnWorkerResult {
+  readonly variant: string;
+  readonly backend: string;
+  readonly reason: string;
+  readonly losses: number[];
+  readonly warmupMs: number[];
+  readonly stepMs: number[];
+}
+
+const [variant = 'auto', dataDir = '', warmupArg = '1', stepsArg = '3'] = process.argv.slice(2);
+const choice = await setupBackend({ prefer: variant as BackendPreference });
+const model = new SeedCnnTfjs(readSeedCnnData(dataDir));
+const result: SeedCnnWorkerResult = { variant, backend: choice.name, reason: choice.reason, losses: [], warmupMs: [], stepMs: [] };
+const warmup = Number(warmupArg);
+for (let i = 0; i < warmup + Number(stepsArg); i++) {
+  const start = performance.now();
+  const loss = model.step();
+  const value = (await loss.data())[0] ?? NaN; // waits for the step: WebGPU runs asynchronously
+  loss.dispose();
+  (i < warmup ? result.warmupMs : result.stepMs).push(performance.now() - start);
+  result.losses.push(value);
+}
+model.dispose();
+if (tf.memory().numTensors > 0 && process.env['SKELNORM_BENCH_DEBUG']) console.error(`tensors left: ${tf.memory().numTensors}`);
+process.stdout.write(`${JSON.stringify(result)}\n`);
