@@ -5,6 +5,6 @@ export { AUTO_BACKEND_ORDER } from './backend-registry.js';
 export { detectRuntime } from './runtime.js';
 export type { Runtime } from './runtime.js';
 export { registerAllGradients } from './register-all-gradients.js';
-export { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './wasm-kernels/register-wasm-training-kernels.js';
+export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from './wasm-kernels/register-wasm-training-kernels.js';
 export { summarizeGpuAdapter } from './gpu-adapter.js';
 export type { GpuAdapterInfo, GpuAdapterLike, GpuAdapterSummary } from './gpu-adapter.js';

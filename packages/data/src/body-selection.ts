@@ -79,7 +79,7 @@ export function bodySlots(file: SkeletonFile, slotCount: number): SelectedPerson
   const slots = Array.from({ length: slotCount }, () => ({
     xyz: new Float32Array(T * FRAME_SIZE),
     present: new Uint8Array(T),
-    trackingIds: [] as string[],
+    firstFrame: new Map<string, number>(),
   }));
   for (const track of file.bodies) {
     for (let i = 0; i < track.frames.length; i++) {
@@ -88,10 +88,14 @@ export function bodySlots(file: SkeletonFile, slotCount: number): SelectedPerson
       const f = track.frames[i]!;
       slot.xyz.set(track.xyz.subarray(i * FRAME_SIZE, (i + 1) * FRAME_SIZE), f * FRAME_SIZE);
       slot.present[f] = 1;
-      if (!slot.trackingIds.includes(track.trackingId)) slot.trackingIds.push(track.trackingId);
+      if (!slot.firstFrame.has(track.trackingId)) slot.firstFrame.set(track.trackingId, f);
     }
   }
-  return slots;
+  return slots.map(({ xyz, present, firstFrame }) => ({
+    xyz,
+    present,
+    trackingIds: [...firstFrame].sort((a, b) => a[1] - b[1]).map(([id]) => id),
+  }));
 }
 
 /**

@@ -338,6 +338,12 @@ export class ByteScanner {
     return line;
   }
 
+  /** An error at offset `at` (the start of the offending token). */
+  failAt(at: number, expected: string): SkeletonParseError {
+    this.pos = at;
+    return this.fail(expected);
+  }
+
   /** An error at the current position: file, line, what was expected and a quoted excerpt. */
   fail(expected: string): SkeletonParseError {
     const b = this.bytes;

@@ -130,11 +130,11 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
   s.pos = 0;
   const frameCount = s.int();
   if (Number.isNaN(frameCount)) throw s.fail('the frame count (a non-negative integer)');
-  if (frameCount < 0) throw s.fail('a non-negative frame count');
+  if (frameCount < 0) throw s.failAt(0, 'a non-negative frame count');
   // Every frame takes at least 2 bytes ("0\n"): a larger count cannot be true and would make us
   // allocate for frames that do not exist.
   if (frameCount > (bytes.length - s.pos) / 2) {
-    throw s.fail(`a frame count that fits the file (${frameCount} frames need more than its ${bytes.length} bytes)`);
+    throw s.failAt(0, `a frame count that fits the file (${frameCount} frames need at least ${2 * frameCount} bytes, the file has ${bytes.length}: truncated, or a wrong count)`);
   }
   if (!s.endLine()) throw s.fail('end of line after the frame count');
 
@@ -143,11 +143,12 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
   const where = (f: number, k: number, bodies: number) => `frame ${f + 1} of ${frameCount}, body ${k + 1} of ${bodies}`;
 
   for (let f = 0; f < frameCount; f++) {
+    const bodiesAt = s.pos;
     const bodies = s.int();
     if (Number.isNaN(bodies)) {
       throw s.fail(s.pos >= s.end ? `frame ${f + 1} of ${frameCount} (file truncated)` : `the body count of frame ${f + 1} (an integer 0-${maxBodies})`);
     }
-    if (bodies < 0 || bodies > maxBodies) throw s.fail(`a body count between 0 and ${maxBodies} for frame ${f + 1}`);
+    if (bodies < 0 || bodies > maxBodies) throw s.failAt(bodiesAt, `a body count between 0 and ${maxBodies} for frame ${f + 1}`);
     if (!s.endLine()) throw s.fail(`end of line after the body count of frame ${f + 1}`);
     bodyCounts[f] = bodies;
 
@@ -182,13 +183,15 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
       track.frames[n] = f;
       track.slots[n] = k;
       track.lastFrame = f;
+      let at = s.pos;
       const clipped = s.int();
-      if (!(clipped >= 0)) throw s.fail(`${BODY_INFO_NAMES[1]} (a non-negative integer; ${where(f, k, bodies)})`);
+      if (!(clipped >= 0)) throw s.failAt(at, `${BODY_INFO_NAMES[1]} (a non-negative integer; ${where(f, k, bodies)})`);
       track.clippedEdges[n] = clipped;
       const bodyFields = [track.handLeftConfidence, track.handLeftState, track.handRightConfidence, track.handRightState, track.isRestricted];
       for (let i = 0; i < 5; i++) {
+        at = s.pos;
         const v = s.int();
-        if (!(v >= 0 && v <= 255)) throw s.fail(`${BODY_INFO_NAMES[i + 2]} (an integer 0-255; ${where(f, k, bodies)})`);
+        if (!(v >= 0 && v <= 255)) throw s.failAt(at, `${BODY_INFO_NAMES[i + 2]} (an integer 0-255; ${where(f, k, bodies)})`);
         bodyFields[i]![n] = v;
       }
       const leanX = s.float();
@@ -197,15 +200,17 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
       if (Number.isNaN(leanY)) throw s.fail(`leanY (a number; ${where(f, k, bodies)})`);
       track.lean[n * 2] = leanX;
       track.lean[n * 2 + 1] = leanY;
+      at = s.pos;
       const bodyState = s.int();
-      if (!(bodyState >= 0 && bodyState <= 255)) throw s.fail(`the body trackingState (an integer 0-255; ${where(f, k, bodies)})`);
+      if (!(bodyState >= 0 && bodyState <= 255)) throw s.failAt(at, `the body trackingState (an integer 0-255; ${where(f, k, bodies)})`);
       track.trackingState[n] = bodyState;
       if (!s.endLine()) throw s.fail(`end of line after the 10 body info fields (${where(f, k, bodies)})`);
 
       // --- joint count ---
+      at = s.pos;
       const joints = s.int();
       if (joints !== V) {
-        throw s.fail(s.pos >= s.end ? `the joint count (${where(f, k, bodies)}; file truncated)` : `the joint count ${V} (${where(f, k, bodies)})`);
+        throw s.failAt(at, s.pos >= s.end ? `the joint count (${where(f, k, bodies)}; file truncated)` : `the joint count ${V} (${where(f, k, bodies)})`);
       }
       if (!s.endLine()) throw s.fail(`end of line after the joint count (${where(f, k, bodies)})`);
 

@@ -8,7 +8,7 @@ export class SkeletonParseError extends Error {
   constructor(
     /** File or sample name given to the parser. */
     readonly file: string,
-    /** 1-based line number of the offending token (the line after the last one at end of file). */
+    /** 1-based line number of the offending token (the last line when the file ends too early). */
     readonly line: number,
     /** What the format requires at that point. */
     readonly expected: string,

@@ -10,19 +10,19 @@ import { withSample, type SkeletonSample } from './skeleton-sample.js';
 /** A 3x3 rotation matrix, row-major: `p' = R p`. */
 export type Matrix3 = readonly [number, number, number, number, number, number, number, number, number];
 
-/** Finds person `m`'s first frame in which `joint` is non-zero; -1 if none. */
-function firstFrameWithJoint(sample: SkeletonSample, m: number, joint: number): number {
+/** Person `m`'s first frame with any non-zero coordinate; -1 if none. */
+function firstPresentFrame(sample: SkeletonSample, m: number): number {
   const { frames: T, joints: V, channels: C, data } = sample;
+  const size = V * C;
   for (let t = 0; t < sample.validFrames; t++) {
-    const o = ((m * T + t) * V + joint) * C;
-    if (data[o] !== 0 || data[o + 1] !== 0 || data[o + 2] !== 0) return t;
+    for (let i = (m * T + t) * size; i < (m * T + t + 1) * size; i++) if (data[i] !== 0) return t;
   }
   return -1;
 }
 
 /** The main person: person 0 if present, else the first present slot; -1 if the sample is empty. */
-function mainPerson(sample: SkeletonSample, joint: number): number {
-  for (let m = 0; m < sample.persons; m++) if (firstFrameWithJoint(sample, m, joint) >= 0) return m;
+function mainPerson(sample: SkeletonSample): number {
+  for (let m = 0; m < sample.persons; m++) if (firstPresentFrame(sample, m) >= 0) return m;
   return -1;
 }
 
@@ -48,11 +48,11 @@ export function centreOnJoint(sample: SkeletonSample, options: CentreOnJointOpti
   checkChannels(sample, 'centreOnJoint');
   const joint = options.joint ?? NtuJoint.spineMid;
   const { persons: M, frames: T, joints: V } = sample;
-  const main = mainPerson(sample, joint);
+  const main = mainPerson(sample);
   if (main < 0) return sample;
   const src = sample.data;
   const data = new Float32Array(src.length);
-  const first = firstFrameWithJoint(sample, main, joint);
+  const first = firstPresentFrame(sample, main);
   let ox = 0;
   let oy = 0;
   let oz = 0;
@@ -116,9 +116,9 @@ export function alignView(sample: SkeletonSample, options: AlignViewOptions = {}
   checkChannels(sample, 'alignView');
   const [s0, s1] = options.spine ?? [NtuJoint.spineBase, NtuJoint.spineMid];
   const [l, r] = options.shoulders ?? [NtuJoint.leftShoulder, NtuJoint.rightShoulder];
-  const main = mainPerson(sample, s1);
+  const main = mainPerson(sample);
   if (main < 0) return sample;
-  const t = firstFrameWithJoint(sample, main, s1);
+  const t = firstPresentFrame(sample, main);
   const { frames: T, joints: V, data } = sample;
   const at = (j: number) => {
     const o = ((main * T + t) * V + j) * 3;

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Flatten, Generator, Linear, MaxPool2d, Module, ReLU, Sequential, type ForwardContext } from '@skelnorm/nn';
+import { foldPersons, maxMergePersons } from '@skelnorm/data';
 import { ChannelDropout } from './channel-dropout.js';
 import { withDefaults, type ModelInfo } from './option-schema.js';
-import { assertSkeletonBatch, foldPersons, unfoldPersons } from './persons.js';
+import { assertSkeletonBatch } from './skeleton-batch.js';
 
 export interface HcnOptions {
   /** Output classes. Default 60. */
@@ -122,7 +123,7 @@ export class Hcn extends Module {
     const p = coOccurrence(position, this.conv1, this.conv2, this.conv3, this.conv4);
     const m = coOccurrence(motion, this.conv1m, this.conv2m, this.conv3m, this.conv4m);
     const y = this.conv6.call(this.conv5.call(tf.concat([p, m], 3), context), context);
-    const merged = tf.max(unfoldPersons(y, persons), 1);
+    const merged = maxMergePersons(y, persons);
     return this.fc8.call(this.fc7.call(this.flatten.call(merged), context), context);
   }
 }

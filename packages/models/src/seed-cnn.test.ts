@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { readSafetensors } from '@skelnorm/nn';
+import { crossEntropy, readSafetensors } from '@skelnorm/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODEL_NORMS, PERSON_MODES, SeedCnn, createModel, seedCnnFeatures } from './index.js';
 import { goldenDir, skeletonBatch, trainSteps, useBackend } from './test-support/tf.js';
@@ -186,8 +186,29 @@ describe('seed-cnn', () => {
     x.dispose();
   });
 
+  it('every norm and person mode gives finite gradients to every parameter', () => {
+    const x = skeletonBatch(2, 2, 8, 25, 3, [[0, 1]]);
+    const labels = tf.tensor1d([0, 1], 'int32');
+    for (const norm of MODEL_NORMS) {
+      for (const personMode of PERSON_MODES) {
+        if (personMode === 'per-person-stats' && norm !== 'batch') continue;
+        const model = new SeedCnn({ norm, personMode, frames: 8, numClasses: 3 });
+        const { value, grads } = tf.variableGrads(() => crossEntropy(model.call(x), labels), model.parameters());
+        const names = model.namedParameters();
+        expect(Object.keys(grads).length, `${norm}/${personMode}`).toBe(names.length);
+        for (const [name, variable] of names) {
+          const finite = tf.tidy(() => tf.all(tf.isFinite(grads[variable.name]!)).arraySync());
+          expect(finite, `${norm}/${personMode}: ${name}`).toBe(1);
+        }
+        tf.dispose([value, grads]);
+        model.dispose();
+      }
+    }
+    tf.dispose([x, labels]);
+  });
+
   it('does not leak tensors over a training step', async () => {
-    const model = new SeedCnn({ frames: T, norm: 'masked-batch', personMode: 'per-person', dropout: 0.2 });
+    const model = new SeedCnn({ frames: T, norm: 'batch', personMode: 'per-person', dropout: 0.2 });
     const x = skeletonBatch(2, 2, T, 25, 3, [[0, 1]]);
     const labels = tf.tensor1d([0, 1], 'int32');
     await trainSteps(model, x, labels, 1); // creates the optimizer's slots once

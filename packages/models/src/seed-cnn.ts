@@ -10,10 +10,11 @@ import {
   Sequential,
   type ForwardContext,
 } from '@skelnorm/nn';
+import { foldPersons, maxMergePersons, personMask } from '@skelnorm/data';
 import { DROPOUT_KINDS, makeDropout, type DropoutKind } from './dropout-kind.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
 import { withDefaults, type ModelInfo } from './option-schema.js';
-import { assertSkeletonBatch, foldPersons, personPresence, unfoldPersons } from './persons.js';
+import { assertSkeletonBatch } from './skeleton-batch.js';
 
 /**
  * How the persons of a sample go through the shared conv stack:
@@ -164,11 +165,11 @@ export class SeedCnn extends Module {
       this.conv3.call(this.conv2.call(this.conv1.call(input, ctx), ctx), ctx);
     let merged: tf.Tensor;
     if (personMode === 'folded') {
-      const mask = masked ? tf.reshape(personPresence(x), [-1]) : undefined;
+      const mask = masked ? tf.reshape(personMask(x), [-1]) : undefined;
       const maps = stack(foldPersons(x), { ...context, ...(mask ? { mask } : {}) });
-      merged = tf.max(unfoldPersons(maps, persons), 1);
+      merged = maxMergePersons(maps, persons);
     } else {
-      const present = masked ? tf.unstack(personPresence(x), 1) : [];
+      const present = masked ? tf.unstack(personMask(x), 1) : [];
       const maps = tf.unstack(x, 1).map((person, m) => stack(person, {
         ...context,
         ...(personMode === 'per-person-stats' ? { slot: m } : {}),

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Generator, Identity, Module, Sequential, type ForwardContext } from '@skelnorm/nn';
+import { foldPersons, personMask, unfoldPersons } from '@skelnorm/data';
 import { EdgeImportance } from './edge-importance.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
 import { NTU_JOINTS, spatialPartition } from './ntu-graph.js';
 import { withDefaults, type ModelInfo } from './option-schema.js';
-import { assertSkeletonBatch, foldPersons, personPresence, unfoldPersons } from './persons.js';
+import { assertSkeletonBatch } from './skeleton-batch.js';
 import { StGcnBlock } from './stgcn-block.js';
 
 /**
@@ -171,7 +172,7 @@ export class StGcn extends Module {
     // data_bn sees (N, M*V*C, T) in PyTorch: channel m*V*C + v*C + c, statistics over N and T.
     const flat = tf.reshape(tf.transpose(x, [0, 2, 1, 3, 4]), [n, t, m * v * c]);
     const normalized = tf.transpose(tf.reshape(this.data_bn.call(flat, context), [n, t, m, v, c]), [0, 2, 1, 3, 4]);
-    const mask = norm === 'masked-batch' ? tf.reshape(personPresence(x), [-1]) : undefined;
+    const mask = norm === 'masked-batch' ? tf.reshape(personMask(x), [-1]) : undefined;
     const features = this.st_gcn_networks.call(foldPersons(normalized), { ...context, ...(mask ? { mask } : {}) });
     const pooled = tf.mean(unfoldPersons(tf.mean(features, [1, 2]), m), 1);
     const channels = pooled.shape[1] ?? 0;

@@ -63,7 +63,7 @@ export function loadTorchCheckpoint(
 export async function exportTorchCheckpoint(model: Module, metadata: Record<string, string> = {}): Promise<Uint8Array> {
   const dict = model.stateDict({ layout: 'pytorch' });
   try {
-    const zoo = isSkeletonModel(model) ? { model: model.modelName, config: JSON.stringify(model.config) } : {};
+    const zoo: Record<string, string> = isSkeletonModel(model) ? { model: model.modelName, config: JSON.stringify(model.config) } : {};
     return await tensorsToSafetensors(dict, { ...zoo, ...metadata });
   } finally {
     tf.dispose(dict);
@@ -95,6 +95,6 @@ export function modelFromCheckpoint(bytes: ArrayBuffer | Uint8Array, source = 'c
 }
 
 function isSkeletonModel(model: Module): model is SkeletonModel {
-  const m = model as Partial<SkeletonModel>;
+  const m = model as Module & { modelName?: unknown; config?: unknown };
   return typeof m.modelName === 'string' && typeof m.config === 'object' && m.config !== null;
 }

@@ -25,6 +25,24 @@ describe('MaskedBatchNorm', () => {
     expect(Object.keys(masked.stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
   });
 
+  it('has the gradients of a plain BatchNorm over the valid samples (padded outputs not in the loss)', async () => {
+    const masked = new MaskedBatchNorm1d({ numFeatures: 2 });
+    const plain = new BatchNorm1d({ numFeatures: 2 });
+    for (const layer of [masked, plain]) layer.weight!.assign(tf.tensor1d([1.5, -0.5]));
+    const valid = tf.tensor1d([0, 2, 3], 'int32');
+    const mask = tf.tensor1d([1, 0, 1, 1]);
+    const x = tf.variable(tf.tensor2d([[1, 2], [9, 9], [3, -1], [4, 5]]));
+    const g = tf.mul(tf.tensor2d([[0.3, -1], [7, 7], [2, 0.5], [-1, 1]]), tf.reshape(mask, [4, 1]));
+    const m = tf.variableGrads(() => tf.sum(tf.mul(masked.call(x, { mask }), g)) as tf.Scalar, [x, masked.weight!, masked.bias!]);
+    const xValid = tf.variable(tf.gather(x, valid));
+    const p = tf.variableGrads(() => tf.sum(tf.mul(plain.call(xValid), tf.gather(g, valid))) as tf.Scalar, [xValid, plain.weight!, plain.bias!]);
+    const gradX = m.grads[x.name]!;
+    expect(toleranceRatio(await values(tf.gather(gradX, valid)), await values(p.grads[xValid.name]!))).toBeLessThanOrEqual(1);
+    expect(await values(tf.gather(gradX, tf.tensor1d([1], 'int32')))).toEqual([0, 0]);
+    expect(toleranceRatio(await values(m.grads[masked.weight!.name]!), await values(p.grads[plain.weight!.name]!))).toBeLessThanOrEqual(1);
+    expect(toleranceRatio(await values(m.grads[masked.bias!.name]!), await values(p.grads[plain.bias!.name]!))).toBeLessThanOrEqual(1);
+  });
+
   it('is a plain BatchNorm without a mask, and in eval mode', async () => {
     const masked = new MaskedBatchNorm1d({ numFeatures: 2, momentum: null });
     const plain = new BatchNorm1d({ numFeatures: 2, momentum: null });

@@ -6,10 +6,16 @@ import type { OptimizerSpec } from './optim/optimizer.js';
 import type { StepEngineFactory } from './step-engine.js';
 
 /**
- * Re-estimates population statistics before an evaluation (PreciseBN); `recalibrate` from
- * `@skelnorm/norm` fits, bound to its options.
+ * Re-estimates normalization statistics before an evaluation. Receives batches that `fit` owns
+ * (each is disposed when the next is pulled).
  */
 export type Recalibrator = (model: Module, batches: BatchStream) => Promise<unknown>;
+
+/**
+ * `true`: PreciseBN (`recalibrate` from `@skelnorm/norm`) over the calibration batches;
+ * `{ maxBatches }`: the same over at most that many batches; a function: your own.
+ */
+export type RecalibrateSetting = boolean | { readonly maxBatches?: number } | Recalibrator;
 
 /** Options of `fit`. Serializable except `checkpoint.store`, `engine`, `generators`, `recalibrate`, `signal`. */
 export interface FitOptions {
@@ -29,8 +35,12 @@ export interface FitOptions {
   readonly numClasses?: number;
   /** Evaluate every this many epochs (and after the last). Default 1. 0 = only after the last. */
   readonly evalEvery?: number;
-  /** Recalibrate normalization statistics before each evaluation. Default: none. */
-  readonly recalibrate?: Recalibrator;
+  /**
+   * Recalibrate normalization statistics before each evaluation, on `data.calibration(epoch)`
+   * (default: the epoch's training batches). The new statistics stay in the model (and in the
+   * checkpoint that follows). Default: none.
+   */
+  readonly recalibrate?: RecalibrateSetting;
   /** Where and how often to write checkpoints. Default: none. */
   readonly checkpoint?: CheckpointOptions;
   /**

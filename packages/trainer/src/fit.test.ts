@@ -198,3 +198,33 @@ describe('NaN/Inf guard', () => {
     model.dispose();
   });
 });
+
+describe('recalibrate', () => {
+  it('runs PreciseBN before each evaluation: running statistics become the population statistics of the training data', async () => {
+    const { BatchNorm1d } = await import('@skelnorm/norm');
+    const { Linear } = await import('@skelnorm/nn');
+    const { FEATURES } = await import('./test-support/tiny.js');
+    class BnNet extends Module {
+      readonly fc1 = this.registerModule('fc1', new Linear({ inFeatures: FEATURES, outFeatures: 6 }));
+      readonly bn = this.registerModule('bn', new BatchNorm1d({ numFeatures: 6, momentum: 0.01 }));
+      readonly fc2 = this.registerModule('fc2', new Linear({ inFeatures: 6, outFeatures: 4 }));
+      forward(x: tf.Tensor, c: ForwardContext): tf.Tensor {
+        return tf.tidy(() => this.fc2.call(tf.relu(this.bn.call(this.fc1.call(tf.reshape(x, [x.shape[0]!, FEATURES]), c), c)), c));
+      }
+    }
+    const model = new BnNet();
+    const samples = makeSamples(40);
+    const events = await collect(fit(model, { train: epochBatches(samples, 8), test: () => epochBatches(samples, 40, false)(0, 0) }, { epochs: 2, recalibrate: true }));
+    expect(only(events, 'eval').map((e) => e.recalibrated)).toEqual([true, true]);
+    // Population statistics of fc1's output over all 40 training samples, computed here directly.
+    const h = tf.tidy(() => model.fc1.call(tf.tensor2d(samples.x, [40, FEATURES])));
+    const mean = tf.tidy(() => tf.mean(h, 0));
+    const varUnbiased = tf.tidy(() => tf.div(tf.sum(tf.square(tf.sub(h, mean)), 0), 39));
+    const named = Object.fromEntries(model.namedBuffers());
+    const got = { mean: named['bn.running_mean']!.dataSync(), var: named['bn.running_var']!.dataSync() };
+    mean.dataSync().forEach((m, i) => expect(Math.abs(got.mean[i]! - m)).toBeLessThan(1e-4));
+    varUnbiased.dataSync().forEach((v, i) => expect(Math.abs(got.var[i]! - v) / v).toBeLessThan(1e-4));
+    tf.dispose([h, mean, varUnbiased]);
+    model.dispose();
+  });
+});

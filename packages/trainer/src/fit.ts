@@ -10,6 +10,7 @@ import { collectGenerators } from './generators.js';
 import { findNonFiniteLayer } from './non-finite.js';
 import { createOptimizer } from './optim/create-optimizer.js';
 import { learningRateAt } from './optim/lr-schedule.js';
+import { disposingEach, resolveRecalibrator } from './recalibration.js';
 import type { Optimizer } from './optim/optimizer.js';
 import type { StepEngine, StepOutcome } from './step-engine.js';
 
@@ -40,6 +41,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
   const guard = options.nonFiniteGuard ?? FIT_DEFAULTS.nonFiniteGuard;
   const evalEvery = options.evalEvery ?? FIT_DEFAULTS.evalEvery;
   const store = options.checkpoint?.store;
+  const recalibrator = resolveRecalibrator(options.recalibrate);
   const generators: Record<string, Generator> = { ...collectGenerators(model), ...options.generators };
   const optimizer = createOptimizer(model.namedParameters(), optimizerSpec);
   let engine: StepEngine | undefined;
@@ -156,8 +158,8 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
       if ((data.test || data.trainEval) && (last || (evalEvery > 0 && (epoch + 1) % evalEvery === 0))) {
         await engine.pull();
         let recalibrated = false;
-        if (options.recalibrate) {
-          await options.recalibrate(model, data.calibration ? data.calibration(epoch) : data.train(epoch, seed));
+        if (recalibrator) {
+          await recalibrator(model, disposingEach(data.calibration ? data.calibration(epoch) : data.train(epoch, seed)));
           await engine.push();
           recalibrated = true;
         }

@@ -1,7 +1,7 @@
 // Training: fit as a stream of typed events, evaluate, step engines.
 export { fit } from './fit.js';
 export { FIT_DEFAULTS } from './fit-options.js';
-export type { FitOptions, CheckpointOptions, Recalibrator } from './fit-options.js';
+export type { FitOptions, CheckpointOptions, Recalibrator, RecalibrateSetting } from './fit-options.js';
 export type {
   TrainEvent,
   StartEvent,

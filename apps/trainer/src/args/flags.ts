@@ -20,6 +20,8 @@ export type FlagSpecs = Readonly<Record<string, FlagSpec>>;
 
 type ValueOf<S extends FlagSpec> = S extends { type: 'boolean' }
   ? boolean
+  : S extends { type: 'choice'; choices: readonly (infer C)[] }
+    ? C | undefined
   : S extends { type: 'number' | 'int' }
     ? number | undefined
     : S extends { type: 'list' }

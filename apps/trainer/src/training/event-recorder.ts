@@ -84,9 +84,9 @@ export class EventRecorder {
           record.evalLoss = event.loss;
           record.evalTop1 = event.top1;
           record.evalTop5 = event.top5;
-          const result = event.result as unknown as { confusionMatrix?: ArrayLike<number>[] | number[][]; perClassAccuracy?: ArrayLike<number> };
-          if (result.confusionMatrix) this.history.confusion = Array.from(result.confusionMatrix, (row) => Array.from(row));
-          if (result.perClassAccuracy) this.history.perClassAccuracy = Array.from(result.perClassAccuracy);
+          const result = event.result as Partial<typeof event.result> | undefined;
+          if (result?.confusion) this.history.confusion = result.confusion.map((row) => [...row]);
+          if (result?.perClassAccuracy) this.history.perClassAccuracy = [...result.perClassAccuracy];
         }
         this.log(
           `eval (${event.split}${event.recalibrated ? ', recalibrated' : ''}) epoch ${event.epoch + 1}: loss ${event.loss.toFixed(4)}, top-1 ${pct(event.top1)}, top-5 ${pct(event.top5)}`,

@@ -1,4 +1,7 @@
-import type { SkeletonSample } from '@skelnorm/data';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fromStgcnLayout, personMaskOf, type SkeletonSample } from '@skelnorm/data';
+import { findMissingSkeletonLists, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readNpy } from '@skelnorm/data/node';
 import { UsageError, type CommandIO } from '../command.js';
 
 export interface SampleFolder {
@@ -8,9 +11,92 @@ export interface SampleFolder {
   readonly classNames?: readonly string[];
 }
 
-/** Loads a packed cache folder or a folder of `.skeleton` files (via `@skelnorm/data/node`). */
+/** File names a sample cache may have inside a `--data` folder. */
+const CACHE_SUFFIXES = ['.skcache', '.cache', '.bin'];
+
+/**
+ * Loads `--data`: a sample cache file (or a folder holding one), a `skelnorm pack` export
+ * (`data.npy` + `samples.json`, ST-GCN layout), or a folder of `.skeleton` files (read, packed to
+ * T frames; the official missing-skeleton list is honoured when one is found beside them).
+ */
 export async function loadSampleFolder(path: string, frames: number, io?: CommandIO): Promise<SampleFolder> {
-  void frames;
-  void io;
-  throw new UsageError(`--data ${path}: reading folders needs @skelnorm/data/node, which is not available yet`);
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UsageError(`--data ${path}: no such file or folder`);
+  }
+  if (info.isFile()) return loadCache(path);
+  const entries = await readdir(path);
+  if (entries.includes('data.npy') && entries.includes('samples.json')) return loadNpyExport(path);
+  const cache = entries.find((e) => CACHE_SUFFIXES.some((s) => e.endsWith(s)));
+  if (cache) return loadCache(join(path, cache));
+  const files = await listSkeletonFiles([path]);
+  if (files.length === 0) {
+    throw new UsageError(`--data ${path}: no .skeleton files, no sample cache and no data.npy + samples.json found`);
+  }
+  return loadSkeletonFiles(path, files, frames, io);
+}
+
+async function loadCache(path: string): Promise<SampleFolder> {
+  const cache = await openSampleCache(path, { inMemory: true });
+  try {
+    const samples: SkeletonSample[] = [];
+    for (let i = 0; i < cache.size; i++) {
+      const s = await cache.get(i);
+      // Copy out of the file buffer: samples outlive the cache object.
+      samples.push({ ...s, data: s.data.slice(), personMask: s.personMask.slice() });
+    }
+    return { samples, numClasses: classCount(samples), description: `sample cache ${path} (${samples.length} samples, [M, T, V, C] = [${cache.shape.join(', ')}])` };
+  } finally {
+    await cache.close();
+  }
+}
+
+async function loadNpyExport(folder: string): Promise<SampleFolder> {
+  const list = JSON.parse(await readFile(join(folder, 'samples.json'), 'utf8')) as { sample_name?: string[]; label?: number[] };
+  const names = list.sample_name ?? [];
+  const labels = list.label ?? [];
+  const npy = await readNpy(join(folder, 'data.npy'));
+  if (!(npy.data instanceof Float32Array) || npy.shape.length !== 5) {
+    throw new UsageError(`${folder}/data.npy: expected float32 (N, C, T, V, M), got ${npy.dtype} (${npy.shape.join(', ')})`);
+  }
+  const [n, c, t, v, m] = npy.shape as [number, number, number, number, number];
+  if (names.length !== n || labels.length !== n) throw new UsageError(`${folder}/samples.json: ${names.length} names and ${labels.length} labels for ${n} samples in data.npy`);
+  const size = c * t * v * m;
+  const samples: SkeletonSample[] = names.map((name, i) => {
+    const data = fromStgcnLayout(npy.data.subarray(i * size, (i + 1) * size) as Float32Array, [c, t, v, m]);
+    return { name, label: labels[i]!, data, persons: m, frames: t, joints: v, channels: c, validFrames: t, personMask: personMaskOf(data, m) };
+  });
+  return { samples, numClasses: classCount(samples), description: `${folder} (data.npy (${npy.shape.join(', ')}) + samples.json)` };
+}
+
+async function loadSkeletonFiles(folder: string, files: string[], frames: number, io?: CommandIO): Promise<SampleFolder> {
+  const lists = await findMissingSkeletonLists([folder]);
+  const missing = lists.length > 0 ? await readMissingSkeletonLists(lists) : new Set<string>();
+  if (lists.length === 0) io?.out(`data: no missing-skeleton list found near ${folder}; keeping every file`);
+  const samples: SkeletonSample[] = [];
+  const bad: string[] = [];
+  let skipped = 0;
+  for await (const outcome of packSkeletonFiles(files, { frames, missingSkeletons: missing })) {
+    if ('sample' in outcome) samples.push(outcome.sample);
+    else if ('error' in outcome) bad.push(outcome.error.message);
+    else skipped++;
+  }
+  for (const message of bad.slice(0, 5)) io?.err(`data: skipped a bad file: ${message}`);
+  if (bad.length > 5) io?.err(`data: ... and ${bad.length - 5} more bad files`);
+  if (samples.length === 0) throw new UsageError(`--data ${folder}: no usable .skeleton file (${bad.length} bad)`);
+  // NTU labels are action numbers - 1: 60 classes for NTU-60, 120 when actions beyond 60 appear.
+  const numClasses = classCount(samples) > 60 ? 120 : 60;
+  return {
+    samples,
+    numClasses,
+    description: `${folder} (${samples.length} .skeleton files${skipped ? `, ${skipped} on the missing-skeleton list` : ''}${bad.length ? `, ${bad.length} bad` : ''})`,
+  };
+}
+
+function classCount(samples: readonly SkeletonSample[]): number {
+  let max = -1;
+  for (const s of samples) max = Math.max(max, s.label);
+  return max + 1;
 }

@@ -1,4 +1,4 @@
-import { packSkeleton, selectSplit, synthesizeNtu, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { builtinSyntheticNtu, selectSplit, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
 import { UsageError, type CommandIO } from '../command.js';
 import { loadSampleFolder } from './load-sample-folder.js';
 import type { TrainConfig } from './train-config.js';
@@ -16,16 +16,16 @@ export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split
     const { classes, perClass, seed } = config.data;
     if (classes > 30) throw new UsageError(`--classes: the synthetic set has at most 30 classes, got ${classes}`);
     const started = performance.now();
-    const set = synthesizeNtu({ classes, perClass, seed });
-    const samples: SkeletonSample[] = set.samples.map((s) => packSkeleton(s.file, { frames: config.frames, label: s.label, persons: 2 }));
-    const { train, test } = splitSamples(samples, benchmark);
+    const set = builtinSyntheticNtu({ classes, perClass, seed, frames: config.frames, benchmark });
+    const train = await set.train.toArray();
+    const test = await set.test.toArray();
     const twoPerson = set.classes.filter((c) => c.persons === 2).length;
-    io?.out(`generated the synthetic set in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    io?.out(`data: generated the synthetic set in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return new TrainingData(
       train,
       test,
       set.classes.length,
-      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass}, ${train.length} train / ${test.length} test (${benchmark}), T=${config.frames}`,
+      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), T=${config.frames}`,
       set.classes.map((c) => c.name),
     );
   }

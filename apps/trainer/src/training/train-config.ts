@@ -104,7 +104,7 @@ export const TRAIN_DEFAULTS = {
   frames: 64,
   split: 'ntu60-xsub',
   seed: 0,
-  synthetic: { classes: 60, perClass: 24, seed: 7 },
+  synthetic: { classes: 12, perClass: 48, seed: 0 },
 } as const;
 
 function parseMomentum(text: string | undefined): number | null | undefined {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createModel, exportTorchCheckpoint, type SkeletonModel } from '@skelnorm/models';
+import { SeedCnn, createModel, exportTorchCheckpoint, type SkeletonModel } from '@skelnorm/models';
 import { MemoryCheckpointStore, fit, type FitData, type TrainEvent } from '@skelnorm/trainer';
 import type { TrainingVariant } from './training-variants.js';
 
@@ -63,7 +63,7 @@ export class TrainingRun {
       numClasses: settings.numClasses,
       stepsPerEpoch: settings.stepsPerEpoch,
       checkpoint: { store: this.store, config: { ...settings.config, modelOptions: variant.modelOptions, variant: variant.name } },
-      generators: { model: this.model.generator },
+      ...(this.model instanceof SeedCnn ? { generators: { model: this.model.generator } } : {}),
       signal,
     });
   }

@@ -4,12 +4,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Folder holding a fresh production build of the app (what `npm run build` makes). */
-    siteDir: string;
-  }
-}
 
 const appDir = fileURLToPath(new URL('../..', import.meta.url));
 

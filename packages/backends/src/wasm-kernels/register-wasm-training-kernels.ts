@@ -1,33 +1,61 @@
-import { BatchMatMul, getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import {
+  BatchMatMul,
+  Conv2DBackpropFilter,
+  Conv2DBackpropInput,
+  getKernel,
+  MaxPoolGrad,
+  Mean,
+  registerKernel,
+  Sum,
+  UnsortedSegmentSum,
+  unregisterKernel,
+  type KernelConfig,
+} from '@tensorflow/tfjs-core';
 import { transposeFreeBatchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+import { leadingAxesMeanKernel, leadingAxesSumKernel } from './leading-axes-reduction.js';
+import { maxPoolGradKernel } from './max-pool-grad.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const BACKEND = 'wasm';
 
+/**
+ * How to build our kernel for one name, given the wasm kernel registered before (if any).
+ * Kernels that delegate to the original return undefined when there is none.
+ */
+type KernelRecipe = readonly [kernelName: string, build: (original: KernelConfig | undefined) => Omit<KernelConfig, 'backendName'> | undefined];
+
+const RECIPES: readonly KernelRecipe[] = [
+  [Conv2DBackpropFilter, () => conv2DBackpropFilterKernel],
+  [Conv2DBackpropInput, () => conv2DBackpropInputKernel],
+  [UnsortedSegmentSum, () => unsortedSegmentSumKernel],
+  [MaxPoolGrad, () => maxPoolGradKernel],
+  [BatchMatMul, (original) => original && transposeFreeBatchMatMulKernel(original)],
+  [Sum, (original) => original && leadingAxesSumKernel(original)],
+  [Mean, (original) => original && leadingAxesMeanKernel(original)],
+];
+
 /** Configs that this module registered, by kernel name, with what they replaced (if anything). */
 const installed = new Map<string, { ours: KernelConfig; replaced: KernelConfig | undefined }>();
 
-/** Our kernels for the wasm backend, each built from ordinary tfjs ops that run fast there. */
-function trainingKernels(): Omit<KernelConfig, 'backendName'>[] {
-  const kernels = [conv2DBackpropFilterKernel, conv2DBackpropInputKernel, unsortedSegmentSumKernel];
-  const matMul = installed.get(BatchMatMul)?.replaced ?? getKernel(BatchMatMul, BACKEND);
-  // Without the wasm BatchMatMul (backend not imported) there is nothing to speed up.
-  if (matMul !== undefined) kernels.push(transposeFreeBatchMatMulKernel(matMul));
-  return kernels;
-}
+/** The names of the kernels that {@link registerWasmTrainingKernels} provides. */
+export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIPES.map(([name]) => name));
 
 /**
- * Registers kernels that make the wasm backend train the seed CNN, and fast:
- * - `Conv2DBackpropFilter` (missing in wasm): one XNNPACK conv2d over transposed tensors;
+ * Registers kernels that make the wasm backend train the seed CNN, correctly and fast. Each is
+ * built from tfjs ops that wasm runs well (XNNPACK conv2d and matMul), except MaxPoolGrad:
+ * - `Conv2DBackpropFilter` (missing in wasm): one conv2d over transposed tensors;
  * - `Conv2DBackpropInput` (wasm's is a naive loop): conv2d of the zero-dilated output gradient
  *   with the flipped filter;
  * - `UnsortedSegmentSum` (missing; the gradient of `gather`): a one-hot selector times a matMul;
+ * - `MaxPoolGrad` (wasm's drops the gradient of windows whose max is <= 0, and is slow): a
+ *   JavaScript loop over the wasm heap with the cpu backend's semantics;
  * - `BatchMatMul` with transposeA/transposeB (wasm's is a naive single-threaded loop): explicit
- *   transpose, then wasm's own untransposed kernel.
+ *   transpose, then wasm's own untransposed kernel;
+ * - `Sum` / `Mean` over leading axes (bias gradients, BatchNorm statistics; wasm transposes the
+ *   whole tensor first): a matMul with ones; other reductions use wasm's own.
  *
- * Measured on the seed CNN's training step (batch 64, 2 cores): see the package README.
  * Requires `@tensorflow/tfjs-backend-wasm` to be imported (not necessarily initialized: each
  * replaced kernel's `setupFunc` is carried over). Idempotent; {@link unregisterWasmTrainingKernels}
  * restores the originals. `setupBackend` calls this when it chooses wasm.
@@ -35,13 +63,18 @@ function trainingKernels(): Omit<KernelConfig, 'backendName'>[] {
  * @returns the kernel names now served by these kernels.
  */
 export function registerWasmTrainingKernels(): string[] {
-  for (const kernel of trainingKernels()) {
-    const current = getKernel(kernel.kernelName, BACKEND);
-    if (current !== undefined && current === installed.get(kernel.kernelName)?.ours) continue;
-    const ours: KernelConfig = { ...kernel, backendName: BACKEND };
-    if (current !== undefined) unregisterKernel(kernel.kernelName, BACKEND);
+  for (const [kernelName, build] of RECIPES) {
+    const current = getKernel(kernelName, BACKEND);
+    const previous = installed.get(kernelName);
+    if (current !== undefined && current === previous?.ours) continue;
+    const replaced = previous?.replaced ?? current;
+    const kernel = build(replaced);
+    if (kernel === undefined) continue;
+    const setupFunc = kernel.setupFunc ?? replaced?.setupFunc;
+    const ours: KernelConfig = { ...kernel, backendName: BACKEND, ...(setupFunc === undefined ? {} : { setupFunc }) };
+    if (current !== undefined) unregisterKernel(kernelName, BACKEND);
     registerKernel(ours);
-    installed.set(kernel.kernelName, { ours, replaced: current });
+    installed.set(kernelName, { ours, replaced });
   }
   return [...installed.keys()];
 }

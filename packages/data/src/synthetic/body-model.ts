@@ -94,14 +94,33 @@ export function multiply3(a: Mat3, b: Mat3, out: Mat3 = new Float64Array(9)): Ma
   return out;
 }
 
-/** Rotation from Euler angles in degrees, applied x (flexion) first, then z (abduction), then y (twist): `Ry Rz Rx`. */
-export function eulerDegrees(ax: number, ay: number, az: number): Mat3 {
+/**
+ * Rotation from Euler angles in degrees, applied x (flexion) first, then z (abduction), then y
+ * (twist): `Ry Rz Rx`, written into `out` at `offset` (closed form, no temporaries).
+ */
+export function eulerDegrees(ax: number, ay: number, az: number, out: Float64Array = new Float64Array(9), offset = 0): Mat3 {
   const r = Math.PI / 180;
-  const [cx, sx, cy, sy, cz, sz] = [Math.cos(ax * r), Math.sin(ax * r), Math.cos(ay * r), Math.sin(ay * r), Math.cos(az * r), Math.sin(az * r)];
-  const Rx = Float64Array.of(1, 0, 0, 0, cx, -sx, 0, sx, cx);
-  const Ry = Float64Array.of(cy, 0, sy, 0, 1, 0, -sy, 0, cy);
-  const Rz = Float64Array.of(cz, -sz, 0, sz, cz, 0, 0, 0, 1);
-  return multiply3(Ry, multiply3(Rz, Rx));
+  const cx = Math.cos(ax * r);
+  const sx = Math.sin(ax * r);
+  const cy = Math.cos(ay * r);
+  const sy = Math.sin(ay * r);
+  const cz = Math.cos(az * r);
+  const sz = Math.sin(az * r);
+  // Rz Rx
+  const a00 = cz, a01 = -sz * cx, a02 = sz * sx;
+  const a10 = sz, a11 = cz * cx, a12 = -cz * sx;
+  const a20 = 0, a21 = sx, a22 = cx;
+  // Ry (Rz Rx)
+  out[offset] = cy * a00 + sy * a20;
+  out[offset + 1] = cy * a01 + sy * a21;
+  out[offset + 2] = cy * a02 + sy * a22;
+  out[offset + 3] = a10;
+  out[offset + 4] = a11;
+  out[offset + 5] = a12;
+  out[offset + 6] = -sy * a00 + cy * a20;
+  out[offset + 7] = -sy * a01 + cy * a21;
+  out[offset + 8] = -sy * a02 + cy * a22;
+  return out;
 }
 
 /** A performer's bone offsets in the rest pose (body frame, metres), `[25, 3]`; offset of the root is 0. */
@@ -119,50 +138,58 @@ export function restOffsets(boneScale: ArrayLike<number>): Float64Array {
 
 /**
  * Forward kinematics: world position of every joint given the root position and rotation and a
- * local rotation per joint (rotating the bones of that joint's children; identity when absent).
+ * local rotation per joint (rotating the bones of that joint's children).
  * `p[child] = p[j] + G[j] offset[child]`, `G[j] = G[parent] L[j]`, `G[root] = rootRotation L[0]`, except
  * that the hips hang from the root rotation alone (the root's local rotation bends the spine).
  *
- * @returns `[25, 3]` positions; `globals` receives each joint's world rotation if given.
+ * @param local `[25, 9]` row-major local rotations; only joints with `active[j]` set are applied.
+ * @param globals receives `[25, 9]` world rotations.
+ * @returns `out`, `[25, 3]` positions.
  */
 export function forwardKinematics(
   offsets: Float64Array,
   root: readonly [number, number, number],
   rootRotation: Mat3,
-  local: readonly (Mat3 | undefined)[],
+  local: Float64Array | null,
+  active: Uint8Array | null,
   out: Float64Array = new Float64Array(V * 3),
-  globals?: Mat3[],
+  globals: Float64Array = new Float64Array(V * 9),
 ): Float64Array {
-  const G: Mat3[] = new Array(V);
   for (const j of kinematicOrder) {
     const parent = kinematicParents[j]!;
-    const L = local[j];
     // The root's local rotation bends the spine only; the pelvis (hips) follows the root rotation.
-    const parentG = parent < 0 || (parent === 0 && (j === 12 || j === 16)) ? rootRotation : G[parent]!;
-    G[j] = L ? multiply3(parentG, L) : parentG;
+    const fromRoot = parent < 0 || (parent === 0 && (j === 12 || j === 16));
+    const P = fromRoot ? rootRotation : globals;
+    const pb = fromRoot ? 0 : parent * 9;
+    const g = j * 9;
+    if (local && active && active[j]) {
+      for (let r = 0; r < 3; r++)
+        for (let c = 0; c < 3; c++)
+          globals[g + r * 3 + c] = P[pb + r * 3]! * local[g + c]! + P[pb + r * 3 + 1]! * local[g + 3 + c]! + P[pb + r * 3 + 2]! * local[g + 6 + c]!;
+    } else {
+      for (let k = 0; k < 9; k++) globals[g + k] = P[pb + k]!;
+    }
     if (parent < 0) {
       out[0] = root[0];
       out[1] = root[1];
       out[2] = root[2];
       continue;
     }
-    const P = parentG;
     const o = j * 3;
     const ox = offsets[o]!;
     const oy = offsets[o + 1]!;
     const oz = offsets[o + 2]!;
     const q = parent * 3;
-    out[o] = out[q]! + P[0]! * ox + P[1]! * oy + P[2]! * oz;
-    out[o + 1] = out[q + 1]! + P[3]! * ox + P[4]! * oy + P[5]! * oz;
-    out[o + 2] = out[q + 2]! + P[6]! * ox + P[7]! * oy + P[8]! * oz;
+    out[o] = out[q]! + P[pb]! * ox + P[pb + 1]! * oy + P[pb + 2]! * oz;
+    out[o + 1] = out[q + 1]! + P[pb + 3]! * ox + P[pb + 4]! * oy + P[pb + 5]! * oz;
+    out[o + 2] = out[q + 2]! + P[pb + 6]! * ox + P[pb + 7]! * oy + P[pb + 8]! * oz;
   }
-  if (globals) for (let j = 0; j < V; j++) globals[j] = G[j]!;
   return out;
 }
 
-/** Unit quaternion (w, x, y, z) of a rotation matrix (Shepperd's method). */
-export function quaternionOf(m: Mat3): [number, number, number, number] {
-  const [m00, m01, m02, m10, m11, m12, m20, m21, m22] = m as unknown as number[];
+/** Unit quaternion (w, x, y, z) of the rotation matrix at `offset` in `m` (Shepperd's method). */
+export function quaternionOf(m: Float64Array, offset = 0): [number, number, number, number] {
+  const [m00, m01, m02, m10, m11, m12, m20, m21, m22] = m.subarray(offset, offset + 9) as unknown as number[];
   const trace = m00! + m11! + m22!;
   if (trace > 0) {
     const s = Math.sqrt(trace + 1) * 2;

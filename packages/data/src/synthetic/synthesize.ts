@@ -3,8 +3,8 @@ import { formatSampleName } from '../sample-name.js';
 import { SeededRandom } from '../seeded-random.js';
 import type { BodyTrack, SkeletonFile } from '../skeleton-file.js';
 import { syntheticActions, syntheticClasses, type PoseJoint, type SyntheticAction, type SyntheticClass } from './actions.js';
-import { eulerDegrees, forwardKinematics, mirrorPairs, multiply3, quaternionOf, restOffsets, type Mat3 } from './body-model.js';
-import { evaluateScript, jitterKeys, type PerformanceStyle } from './motion.js';
+import { eulerDegrees, forwardKinematics, mirrorPairs, multiply3, quaternionOf, restOffsets } from './body-model.js';
+import { createPoseState, evaluateScript, jitterKeys, type PerformanceStyle } from './motion.js';
 
 /**
  * A synthetic NTU RGB+D: class scripts performed by 40 simulated performers with their own body
@@ -98,7 +98,8 @@ function setupGeometry(seed: number, setup: number) {
 /** Noise-free motion of one actor in the scene frame: joints `[T, 25, 3]` and world rotations. */
 interface ActorMotion {
   readonly joints: Float64Array;
-  readonly rotations: Mat3[][] | null;
+  /** `[T, 25, 9]` world rotations, only when writing all fields. */
+  readonly rotations: Float64Array | null;
   readonly lean: Float64Array;
 }
 
@@ -120,7 +121,7 @@ function performActor(
   };
   const keys = jitterKeys(script.keys, r, 0.04);
   const offsets = restOffsets(performer.boneScale);
-  const rest = forwardKinematics(offsets, [0, 0, 0], eulerDegrees(0, 0, 0), []);
+  const rest = forwardKinematics(offsets, [0, 0, 0], eulerDegrees(0, 0, 0), null, null);
   let lowest = 0;
   for (let j = 0; j < V; j++) lowest = Math.min(lowest, rest[j * 3 + 1]!);
   const rootHeight = -lowest + 0.04;
@@ -128,13 +129,16 @@ function performActor(
   const { frames: T, lead, duration } = timing;
   const joints = new Float64Array(T * V * 3);
   const lean = new Float64Array(T);
-  const rotations: Mat3[][] | null = all ? [] : null;
+  const rotations = all ? new Float64Array(T * V * 9) : null;
   const body = new Float64Array(V * 3);
+  const globals = new Float64Array(V * 9);
+  const state = createPoseState();
+  const turn = new Float64Array(9);
   for (let t = 0; t < T; t++) {
     const phase = clamp((t - lead) / Math.max(1, duration - 1), 0, 1);
-    const state = evaluateScript(script, keys, phase, style, t / 30);
-    const globals: Mat3[] = [];
-    forwardKinematics(offsets, [state.root[0], rootHeight + state.root[1], state.root[2]], eulerDegrees(0, state.turn, 0), state.local, body, globals);
+    evaluateScript(script, keys, phase, style, t / 30, state);
+    eulerDegrees(0, state.turn, 0, turn);
+    forwardKinematics(offsets, [state.root[0], rootHeight + state.root[1], state.root[2]], turn, state.local, state.active, body, globals);
     for (let j = 0; j < V; j++) {
       const x = body[j * 3]!;
       const y = body[j * 3 + 1]!;
@@ -145,7 +149,9 @@ function performActor(
       joints[o + 2] = yaw[6]! * x + yaw[7]! * y + yaw[8]! * z + placement.z;
     }
     lean[t] = state.lean;
-    if (rotations) rotations.push(globals.map((g) => multiply3(yaw, g)));
+    if (rotations) {
+      for (let j = 0; j < V; j++) rotations.set(multiply3(yaw, globals.subarray(j * 9, j * 9 + 9)), (t * V + j) * 9);
+    }
   }
   return { joints, rotations, lean };
 }
@@ -270,7 +276,7 @@ function renderCamera(
           recorder.colorXY[q * 2] = 960 + (1060 * x) / z;
           recorder.colorXY[q * 2 + 1] = 540 - (1060 * y) / z;
           if (!LEAF_JOINTS.has(j)) {
-            const quat = quaternionOf(multiply3(toCamera, motion.rotations[t]![j]!));
+            const quat = quaternionOf(multiply3(toCamera, motion.rotations.subarray((t * V + j) * 9, (t * V + j + 1) * 9)));
             recorder.orientation.set(quat, q * 4);
           }
         }

@@ -6,9 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readSafetensors, safetensorsToTensors, skeletonBatchFromTorch } from '@skelnorm/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createModel, loadTorchCheckpoint } from '../index.js';
-import { goldenDir, toleranceRatio, useCpu } from '../test-support/tf.js';
-
-beforeAll(useCpu);
+import { setupBackend } from '@skelnorm/backends';
+import { goldenDir, toleranceRatio } from '../test-support/tf.js';
 
 const dir = goldenDir();
 const files = readdirSync(dir).filter((f) => /^seed_model_.*\.safetensors$/.test(f)).sort();

@@ -48,7 +48,9 @@ export function maskedChannelMoments(x: tf.Tensor, mask: tf.Tensor): ChannelMome
   const count = tf.mul(tf.sum(m), perSample) as tf.Scalar;
   const divisor = tf.maximum(count, 1);
   const mean = tf.div(tf.sum(tf.mul(x, m), axes), divisor);
-  const variance = tf.div(tf.sum(tf.mul(tf.squaredDifference(x, mean), m), axes), divisor);
+  // square(sub) rather than squaredDifference: tfjs's SquaredDifference gradient does not reduce
+  // over broadcast axes (the gradient of `mean` would come back [N, ..., C] instead of [C]).
+  const variance = tf.div(tf.sum(tf.mul(tf.square(tf.sub(x, mean)), m), axes), divisor);
   return { mean, variance, count };
 }
 

@@ -16,13 +16,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  */
 export function moduleUrlForThread(fileStem: string, from = import.meta.url): URL {
   if (!from.endsWith('.ts')) return new URL(`./${fileStem}.js`, from);
+  return new URL(`data:text/javascript,${encodeURIComponent(sourceBootstrap(fileStem, from))}`);
+}
+
+/**
+ * ES module code that registers tsx with `tsconfig.worker.json` and imports `<fileStem>.ts` next
+ * to `from`; for `node --input-type=module -e` (child processes from sources).
+ */
+export function sourceBootstrap(fileStem: string, from: string): string {
   const target = new URL(`./${fileStem}.ts`, from);
-  const code = [
+  return [
     `import { register } from ${JSON.stringify(tsxApiUrl(from))};`,
     `register({ tsconfig: ${JSON.stringify(workerTsconfig(from))} });`,
     `await import(${JSON.stringify(target.href)});`,
   ].join('\n');
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
 function tsxApiUrl(from: string): string {

@@ -1,0 +1,66 @@
+import { backend_util, MaxPoolGrad, type KernelConfig, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/**
+ * `MaxPoolGrad` as a plain JavaScript loop over the wasm heap. Why not the wasm backend's own:
+ * in tfjs-backend-wasm 4.22 it (a) loses the gradient of every window whose maximum is <= 0
+ * (all-negative input, or an all-zero window after ReLU), (b) breaks ties differently from the
+ * cpu backend and TensorFlow, and (c) is slow (~250 ms for the seed CNN's first pool, batch 64 x
+ * 2 persons). Its MaxPoolWithArgmax has the same <= 0 bug, and the compositions of tfjs ops we
+ * tried (argMax over window positions, masks) were slower still. This loop reads each window
+ * once (~4 reads per output for 2x2 pools) and is the cpu backend's semantics exactly: the
+ * gradient goes to the first strictly greatest element of the window in row-major order
+ * (padding excluded, NaN never wins), and overlapping windows add up.
+ * Shapes: dy `[N, outH, outW, C]`, input `[N, H, W, C]` (output unused), result `[N, H, W, C]`.
+ */
+export const maxPoolGradKernel: Omit<KernelConfig, 'backendName'> = {
+  kernelName: MaxPoolGrad,
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const wasm = backend as BackendWasm;
+    const dy = inputs['dy'] as TensorInfo;
+    const input = inputs['input'] as TensorInfo;
+    const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as MaxPoolGradAttrs;
+    const info = backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
+    const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth, strideHeight, strideWidth } = info;
+    const { effectiveFilterHeight: filterHeight, effectiveFilterWidth: filterWidth } = info;
+    const { top, left } = info.padInfo;
+    const out = wasm.makeOutput(input.shape, 'float32');
+    // Views after makeOutput: allocating may grow (and detach) the wasm memory.
+    const dx = wasm.typedArrayFromHeap(out) as Float32Array;
+    const x = wasm.typedArrayFromHeap(input) as Float32Array;
+    const g = wasm.typedArrayFromHeap(dy) as Float32Array;
+    dx.fill(0);
+    const xRowStride = inWidth * channels;
+    const xBatchStride = inHeight * xRowStride;
+    let gIndex = 0;
+    for (let b = 0; b < batchSize; b++) {
+      const xBatch = b * xBatchStride;
+      for (let yR = 0; yR < outHeight; yR++) {
+        const rCorner = yR * strideHeight - top;
+        const rMin = Math.max(0, rCorner);
+        const rMax = Math.min(inHeight, rCorner + filterHeight);
+        for (let yC = 0; yC < outWidth; yC++) {
+          const cCorner = yC * strideWidth - left;
+          const cMin = Math.max(0, cCorner);
+          const cMax = Math.min(inWidth, cCorner + filterWidth);
+          for (let d = 0; d < channels; d++, gIndex++) {
+            let best = -Infinity;
+            let bestIndex = -1;
+            for (let r = rMin; r < rMax; r++) {
+              let index = xBatch + r * xRowStride + cMin * channels + d;
+              for (let c = cMin; c < cMax; c++, index += channels) {
+                const v = x[index]!;
+                if (v > best) {
+                  best = v;
+                  bestIndex = index;
+                }
+              }
+            }
+            if (bestIndex >= 0) dx[bestIndex] = dx[bestIndex]! + g[gIndex]!;
+          }
+        }
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,14 @@
+// @skelnorm/data/node: the file-system parts (Node only).
+
+export { writeFileAtomic } from './atomic-file.js';
+export { readSkeletonFile, listSkeletonFiles } from './skeleton-files.js';
+export type { ListSkeletonFilesOptions } from './skeleton-files.js';
+export { readMissingSkeletonList, readMissingSkeletonLists, findMissingSkeletonLists } from './missing-skeleton-file.js';
+export { skeletonFileDataset, ntuDataset, resolveMissingSkeletons, packSkeletonFiles } from './skeleton-file-dataset.js';
+export type { PackFilesOptions, NtuDatasetOptions, PackFileOutcome, PackSkeletonFilesOptions } from './skeleton-file-dataset.js';
+export { writeSampleCache, openSampleCache } from './sample-cache.js';
+export type { WriteSampleCacheOptions, SampleCache, OpenSampleCacheOptions } from './sample-cache.js';
+export { writeStgcnNpy, readNpy } from './npy-file.js';
+export type { WriteStgcnNpyOptions, StgcnNpyResult } from './npy-file.js';
+export { writeSyntheticNtu } from './synthetic-files.js';
+export type { WriteSyntheticNtuResult } from './synthetic-files.js';
