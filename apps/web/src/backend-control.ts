@@ -1,5 +1,5 @@
 import { setupBackend, type BackendChoice, type BackendPreference } from '@skelnorm/backends';
-import { wasmBinaryUrls } from './wasm-binaries.js';
+import { disableWasmThreads, wasmBinaryUrls } from './wasm-binaries.js';
 
 /** The variants a page can ask for; `auto` takes WebGPU only on a hardware adapter. */
 export const browserPreferences: readonly BackendPreference[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
@@ -53,7 +53,9 @@ export class BackendControl {
     this.select.value = prefer;
     this.badge.dataset['state'] = 'loading';
     this.badge.textContent = `backend: ${prefer}…`;
-    this.pending = setupBackend({ prefer, wasmPaths: wasmBinaryUrls, log: (line) => console.info(line) });
+    this.pending = disableWasmThreads().then(() =>
+      setupBackend({ prefer, wasmPaths: wasmBinaryUrls, log: (line) => console.info(line) }),
+    );
     try {
       const choice = await this.pending;
       this.current = choice;

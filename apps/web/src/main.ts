@@ -1,4 +1,5 @@
 import './styles.css';
+import * as tf from '@tensorflow/tfjs-core';
 import { collateSkeletons, packSkeleton, type SkeletonSample } from '@skelnorm/data';
 import { BackendControl, preferenceFromUrl } from './backend-control.js';
 import { DoctorPanel, type DiagnosisData } from './doctor/doctor-panel.js';
@@ -42,6 +43,11 @@ byId('use-trained').addEventListener('click', () => {
 });
 
 // Exposed for the end-to-end tests and for poking at the app from the devtools console.
-Object.assign(window, { skelnorm: { backend, viewer, inference, training, doctor } });
+Object.assign(window, { skelnorm: { tf, backend, viewer, inference, training, doctor } });
 
 void backend.use(preferenceFromUrl(new URL(window.location.href))).catch((error: unknown) => console.error(error));
+// TEMP DEBUG
+import * as models from '@skelnorm/models';
+import * as nn from '@skelnorm/nn';
+import * as data from '@skelnorm/data';
+Object.assign(window, { dbg: { models, nn, data } });

@@ -47,6 +47,17 @@ describe('body selection', () => {
     expect(energy).toHaveLength(2);
   });
 
+  it('energy keeps the two liveliest of up to 4 slots, in rank order', () => {
+    const file = makeFile(30, (f) => [
+      ['1', (j) => [0.01 * j, 0.3, 3]], // static object in slot 0
+      ['2', person(0, f, 0.02)],
+      ['3', person(0.8, f, 0.2)], // most motion
+      ['4', person(-0.8, f, 0)],
+    ]);
+    expect(selectBodies(file, { policy: 'energy' }).persons.map((p) => p.trackingIds)).toEqual([['3'], ['2']]);
+    expect(selectBodies(file, { policy: 'energy', energySlots: 2 }).persons.map((p) => p.trackingIds)).toEqual([['2'], ['1']]);
+  });
+
   it('keeps both persons of the real handshaking sample under every policy', () => {
     const file = parseSkeleton(readRealSample('S001C003P008R002A058'), { name: 'S001C003P008R002A058' });
     for (const policy of ['order', 'energy', 'denoise'] as const) {

@@ -22,7 +22,7 @@ const MAX_EXACT_INTEGER = 2 ** 53;
  * local variable, the mantissa in int32 arithmetic: the hot path of a `.skeleton` file, 25 such lines
  * per body per frame.
  *
- * Only the common shape is taken here: an optional minus, at most 9 significant digits (of the kept
+ * Only the common shape is taken here: an optional minus, at most 9 significant digits (in the kept
  * fields), an optional fraction, no exponent. Anything else (an exponent such as `-7.257856E-05`, a
  * long mantissa, an error) returns -1 and the caller re-scans the line with the careful per-token
  * readers of {@link ByteScanner}, which also say what is wrong.
@@ -38,27 +38,30 @@ export function scanNumberLine(b: Uint8Array, p: number, count: number, values: 
     const start = p;
     let d = (c - ZERO) | 0;
     if ((keepMask >>> field) & 1) {
+      // At most 9 significant digits keep m * 10 + d inside int32 and m below 2^53 (leading zeros
+      // do not count); a longer number takes the careful path.
       let m = 0;
+      let digits = 0;
       while (d >>> 0 < 10) {
+        if (m > 99_999_999) return -1;
         m = (m * 10 + d) | 0;
+        digits++;
         c = b[++p]!;
         d = (c - ZERO) | 0;
       }
-      let digits = p - start;
       let fraction = 0;
       if (c === DOT) {
         c = b[++p]!;
-        const fractionStart = p;
         d = (c - ZERO) | 0;
         while (d >>> 0 < 10) {
+          if (m > 99_999_999) return -1;
           m = (m * 10 + d) | 0;
+          fraction++;
           c = b[++p]!;
           d = (c - ZERO) | 0;
         }
-        fraction = p - fractionStart;
-        digits += fraction;
       }
-      if (digits === 0 || digits > 9) return -1;
+      if (digits + fraction === 0 || fraction > 22) return -1;
       if (c !== SPACE && c !== LF && c !== CR && c !== TAB) return -1;
       const value = fraction === 0 ? m : m / EXACT_POWERS_OF_TEN[fraction]!;
       values[field] = negative ? -value : value;

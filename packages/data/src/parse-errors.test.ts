@@ -17,6 +17,7 @@ const corpus: { case: string; input: Uint8Array | string; line: number; expected
   { case: 'truncated inside the body header', input: join(lines.slice(0, 31)), line: 31, expected: /joint count.*frame 2 of 103.*truncated/, found: /end of file/ },
   { case: 'truncated right after the frame count', input: join(lines.slice(0, 4)), line: 1, expected: /fits the file.*truncated/ },
   { case: 'wrong joint count', input: replaceLine(4, '24'), line: 4, expected: /joint count 25/, found: /'24'/ },
+  { case: 'wrong joint count on the last line', input: join(['1', lines[1]!, lines[2]!, '24']) + '\r\n', line: 4, expected: /^the joint count 25 \(frame 1 of 1,/, found: /'24'/ },
   { case: 'non-numeric token', input: replaceLine(10, lines[9]!.replace(/^\S+/, 'abc')), line: 10, expected: /x, field 1 of 12.*joint 6 of 25, frame 1 of 103/, found: /'abc'/ },
   { case: 'NaN', input: replaceLine(12, lines[11]!.replace(/ \S+ /, ' NaN ')), line: 12, expected: /y, field 2 of 12/, found: /'NaN'/ },
   { case: 'negative frame count', input: replaceLine(1, '-5'), line: 1, expected: /non-negative frame count/ },

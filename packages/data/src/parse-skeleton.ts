@@ -210,7 +210,7 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
       at = s.pos;
       const joints = s.int();
       if (joints !== V) {
-        throw s.failAt(at, s.pos >= s.end ? `the joint count (${where(f, k, bodies)}; file truncated)` : `the joint count ${V} (${where(f, k, bodies)})`);
+        throw s.failAt(at, Number.isNaN(joints) && s.pos >= s.end ? `the joint count (${where(f, k, bodies)}; file truncated)` : `the joint count ${V} (${where(f, k, bodies)})`);
       }
       if (!s.endLine()) throw s.fail(`end of line after the joint count (${where(f, k, bodies)})`);
 

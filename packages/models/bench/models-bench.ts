@@ -2,7 +2,7 @@
 // CNN the ratio to PyTorch's same step run in this process's machine at the same time.
 // Run: `npm run bench` in packages/models (run.mjs bundles this file, then runs it in Node).
 // Flags: --backend wasm|cpu|..., --seconds 10 (per model), --max-steps 20, --paper (also the
-// paper-width ST-GCN: minutes per run), --no-torch, --out FILE (default <repo>/bench-results/models.json).
+// paper-width ST-GCN: minutes per run), --only SUBSTRING (cases whose id contains it), --no-torch, --out FILE (default <repo>/bench-results/models.json).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,6 +35,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'max-steps': { type: 'string', default: '20' },
     paper: { type: 'boolean', default: false },
+    only: { type: 'string' },
     torch: { type: 'boolean', default: true },
     'no-torch': { type: 'boolean', default: false },
     out: { type: 'string' },
@@ -86,14 +87,14 @@ async function main() {
   console.log(`backend: ${choice.name} (${choice.reason})`);
   const results = [];
   for (const c of CASES) {
-    if (c.id === 'stgcn (paper)' && !args.paper) continue;
+    if (args.only !== undefined ? !c.id.includes(args.only) : c.id === 'stgcn (paper)' && !args.paper) continue;
     const r = await measure(c, seconds, maxSteps);
     console.log(`${r.id.padEnd(56)} batch ${String(r.batch).padStart(2)}  ${String(r.msPerStep).padStart(8)} ms/step  ${r.stepsPerSecond} steps/s  ${r.samplesPerSecond} samples/s  (${r.parameters.toLocaleString('en')} params)`);
     results.push(r);
   }
   const torch: Record<string, unknown> = {};
-  if (args.torch && !args['no-torch']) {
-    const seed = results[0]!;
+  const seed = results.find((r) => r.id === CASES[0]!.id);
+  if (seed && args.torch && !args['no-torch']) {
     for (const threads of [1, 2]) {
       const t = torchStep(threads, seconds, maxSteps);
       if ('error' in t) {

@@ -39,7 +39,7 @@ export interface SeedCnnOptions {
   bnMomentum?: number | null;
   /** BatchNorm keeps running statistics (false: batch statistics in eval too). Default true. */
   trackRunningStats?: boolean;
-  /** Groups of `group` norm (the largest divisor of each width up to this). Default 8. */
+  /** Groups of `group` norm (the largest divisor of each width up to this). Default 32. */
   normGroups?: number;
   /** Dropout probability after fc1. Default 0.5. */
   dropout?: number;
@@ -59,7 +59,7 @@ const DEFAULTS = {
   personMode: 'per-person',
   bnMomentum: 0.1,
   trackRunningStats: true,
-  normGroups: 8,
+  normGroups: 32,
   dropout: 0.5,
   dropoutKind: 'standard',
   frames: 64,

@@ -43,7 +43,7 @@ export interface StGcnOptions {
   bnMomentum?: number | null;
   /** Default true. */
   trackRunningStats?: boolean;
-  /** Groups of `group` norm. Default 8. */
+  /** Groups of `group` norm (the largest divisor of each width up to this). Default 32. */
   normGroups?: number;
   /** Dropout in each block after the temporal conv (not in the first block). Default 0.5 (the reference's NTU config). */
   dropout?: number;
@@ -66,7 +66,7 @@ const DEFAULTS = {
   dataNorm: true,
   bnMomentum: 0.1,
   trackRunningStats: true,
-  normGroups: 8,
+  normGroups: 32,
   dropout: 0.5,
   edgeImportance: true,
   temporalKernel: 9,
@@ -141,10 +141,6 @@ export class StGcn extends Module {
       ? new Identity()
       : makeNorm(config.norm === 'frozen' ? 'frozen' : 'batch', dataChannels, 1, settings));
     const plan = PLANS[config.width];
-    // Registered before the blocks so that closures below can read it; PyTorch's key order differs, names do not.
-    this.edge_importance = config.edgeImportance
-      ? this.registerModule('edge_importance', new EdgeImportance(plan.length, [partitions, v, v]))
-      : undefined;
     const blocks = plan.map(([inChannels, outChannels, stride, residual], i) => new StGcnBlock({
       inChannels: inChannels || config.inChannels,
       outChannels,
@@ -160,6 +156,11 @@ export class StGcn extends Module {
       generator,
     }));
     this.st_gcn_networks = this.registerModule('st_gcn_networks', new Sequential(...blocks));
+    // After the blocks, as in the reference, so that stateDict() lists keys in PyTorch's order; the
+    // blocks' adjacency closures read it only at forward time.
+    this.edge_importance = config.edgeImportance
+      ? this.registerModule('edge_importance', new EdgeImportance(plan.length, [partitions, v, v]))
+      : undefined;
     const last = plan[plan.length - 1]![1];
     this.fcn = this.registerModule('fcn', new Conv2d({ inChannels: last, outChannels: config.numClasses, kernelSize: 1, generator }));
   }

@@ -24,5 +24,6 @@ try {
 for (const workers of workerCounts) {
   const r = await benchTrainingThroughput({ workers, batchSize, steps });
   const ratio = torchMs === undefined ? '' : `, ${(torchMs / r.msPerStep).toFixed(2)}x PyTorch`;
-  console.log(`${r.engine}: ${r.msPerStep.toFixed(0)} ms/step (median ${r.medianMsPerStep.toFixed(0)}), ${r.samplesPerSecond.toFixed(0)} samples/s${ratio}`);
+  const parts = Object.entries(r.timings).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+  console.log(`${r.engine}: ${r.msPerStep.toFixed(0)} ms/step (median ${r.medianMsPerStep.toFixed(0)}), ${r.samplesPerSecond.toFixed(0)} samples/s${ratio}${parts ? ` [rank 0: ${parts}]` : ''}`);
 }

@@ -64,3 +64,17 @@ export function disposeBatch(batch: Batch): void {
   batch.y.dispose();
   batch.mask?.dispose();
 }
+
+/**
+ * Training batches per epoch from a dataset that can replay any epoch, such as `Dataset` from
+ * `@skelnorm/data` after `.shuffle(seed).batch(n)`: epoch `e` is `dataset.epoch(e)`, so a resumed
+ * run sees the same order (the dataset's shuffle seed decides it; fit's `seed` is not used).
+ * Carries the dataset's `size` (batches per epoch) for progress.
+ */
+export function epochsOf(dataset: { epoch(epoch: number): AsyncIterable<Batch>; readonly size?: number | null }): EpochBatches {
+  return (epoch) => {
+    const stream = dataset.epoch(epoch);
+    const size = dataset.size;
+    return typeof size === 'number' ? { [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator](), size } : stream;
+  };
+}

@@ -1,7 +1,7 @@
 import type { Generator, Module } from '@skelnorm/nn';
 import { disposeBatch, type Batch, type BatchStream, type FitData } from './batch.js';
 import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
-import { CHECKPOINT_FORMAT, checkpointName, decodeCheckpoint, disposeCheckpoint, encodeCheckpoint, type TrainerState } from './checkpoint/checkpoint.js';
+import { CHECKPOINT_FORMAT, checkpointName, decodeCheckpoint, disposeCheckpoint, encodeCheckpoint, modelSpecOf, type TrainerState } from './checkpoint/checkpoint.js';
 import { evaluate, type EvaluateResult } from './evaluate.js';
 import type { EvalEvent, NonFiniteReport, TrainEvent } from './events.js';
 import { FIT_DEFAULTS, type FitOptions } from './fit-options.js';
@@ -42,6 +42,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
   const evalEvery = options.evalEvery ?? FIT_DEFAULTS.evalEvery;
   const store = options.checkpoint?.store;
   const recalibrator = resolveRecalibrator(options.recalibrate);
+  const modelSpec = modelSpecOf(model);
   const generators: Record<string, Generator> = { ...collectGenerators(model), ...options.generators };
   const optimizer = createOptimizer(model.namedParameters(), optimizerSpec);
   let engine: StepEngine | undefined;
@@ -54,6 +55,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
   let resumedFrom: string | undefined;
   let engineState: unknown;
   let lastEval: EvaluateResult | undefined;
+  let pulled = false;
   try {
     if (!(Number.isInteger(options.epochs) && options.epochs >= 0)) throw new RangeError(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
     const resume = await resolveResume(options.resume, store);
@@ -97,6 +99,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
         labelSmoothing, ...(options.clipGradNorm === undefined ? {} : { clipGradNorm: options.clipGradNorm }),
         rng, ...(step > 0 ? { epochTotals: totals } : {}),
         ...(engine?.getState ? { engine: await engine.getState() } : {}),
+        ...(modelSpec ? { model: modelSpec } : {}),
         ...(options.checkpoint?.config === undefined ? {} : { config: options.checkpoint.config }),
         savedAt: new Date().toISOString(),
       };
@@ -180,6 +183,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
       }
     }
     await engine.pull(true);
+    pulled = true;
     yield {
       type: 'done', epochs: options.epochs, globalStep, seconds: (performance.now() - started) / 1000,
       ...(lastEval ? { lastEval } : {}),
@@ -188,7 +192,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
     yield { type: 'error', error: error instanceof Error ? error : new Error(String(error)) };
   } finally {
     try {
-      await engine?.pull();
+      if (!pulled) await engine?.pull();
     } catch {
       // The run is ending; the model keeps what it last received.
     }

@@ -15,7 +15,7 @@ export type {
 } from './events.js';
 export { evaluate } from './evaluate.js';
 export type { EvaluateOptions, EvaluateResult } from './evaluate.js';
-export { epochSeed, disposeBatch } from './batch.js';
+export { epochSeed, epochsOf, disposeBatch } from './batch.js';
 export type { Batch, BatchStream, EpochBatches, FitData } from './batch.js';
 export { localStepEngine } from './local-step-engine.js';
 export type { StepEngine, StepEngineFactory, StepEngineSetup, StepOutcome } from './step-engine.js';
@@ -41,6 +41,7 @@ export {
   loadCheckpointWeights,
   disposeCheckpoint,
   checkpointName,
+  modelSpecOf,
 } from './checkpoint/checkpoint.js';
 export type { TrainerState, CheckpointFiles, Checkpoint } from './checkpoint/checkpoint.js';
 export { MemoryCheckpointStore } from './checkpoint/checkpoint-store.js';

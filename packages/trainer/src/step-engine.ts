@@ -16,6 +16,8 @@ export interface StepOutcome {
   readonly finite: boolean;
   /** With `finite: false` and a finite loss: the first parameter whose gradient is non-finite. */
   readonly nonFiniteParameter?: string;
+  /** Engine-specific breakdown of the step's time in ms (data-parallel: computeMs, syncMs, updateMs). */
+  readonly timings?: Readonly<Record<string, number>>;
 }
 
 /** What an engine is built from. */

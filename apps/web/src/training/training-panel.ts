@@ -33,7 +33,8 @@ function fitData(splits: SyntheticSplits, batchSize: number): FitData {
   // eval mode" means), capped at the size of the test split to keep evaluations short.
   const trainEval = Dataset.fromArray(splits.train.slice(0, splits.test.length));
   return {
-    train: (epoch, seed) => train.shuffle(epochSeed(seed, epoch)).batch(batchSize).epoch(epoch),
+    // drop_last as PyTorch users set it for BatchNorm: a last batch of one sample has no batch statistics.
+    train: (epoch, seed) => train.shuffle(epochSeed(seed, epoch)).batch(batchSize, { dropRemainder: true }).epoch(epoch),
     test: () => test.batch(batchSize).epoch(0),
     trainEval: () => trainEval.batch(batchSize).epoch(0),
   };
@@ -136,12 +137,15 @@ export class TrainingPanel {
     this.controller = new AbortController();
     try {
       const splits = this.splits(request.classes, request.perClass, request.seed);
+      if (splits.train.length < request.batchSize || request.batchSize < 2) {
+        throw new Error(`batch size must be 2-${splits.train.length} (the training split has ${splits.train.length} samples)`);
+      }
       const settings: RunSettings = {
         data: fitData(splits, request.batchSize),
         numClasses: splits.numClasses,
         frames: splits.frames,
         epochs: request.epochs,
-        stepsPerEpoch: Math.ceil(splits.train.length / request.batchSize),
+        stepsPerEpoch: Math.floor(splits.train.length / request.batchSize),
         lr: SMALL_PRESET.lr,
         seed: request.seed,
         config: {

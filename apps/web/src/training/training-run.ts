@@ -43,7 +43,6 @@ export class TrainingRun {
   error: string | undefined;
   readonly store = new MemoryCheckpointStore(1);
   private readonly events: AsyncGenerator<TrainEvent, void, undefined>;
-  private lastEventAt = 0;
 
   constructor(
     readonly variant: TrainingVariant,
@@ -71,10 +70,9 @@ export class TrainingRun {
   /** Pulls the next event and records it; false once the run has ended. */
   async next(): Promise<TrainEvent | undefined> {
     if (this.state !== 'idle' && this.state !== 'running') return undefined;
-    if (this.state === 'idle') {
-      this.state = 'running';
-      this.lastEventAt = performance.now();
-    }
+    if (this.state === 'idle') this.state = 'running';
+    // Only the time of this pull: the other run's steps happen between pulls.
+    const started = performance.now();
     const result = await this.events.next();
     const now = performance.now();
     if (result.done) {
@@ -86,7 +84,7 @@ export class TrainingRun {
     switch (event.type) {
       case 'step':
         h.steps.push([event.globalStep, event.loss, event.accuracy]);
-        h.stepMs.push(now - this.lastEventAt);
+        h.stepMs.push(now - started);
         break;
       case 'epoch':
         h.epochs.push([this.lastStep(), event.loss, event.accuracy]);
@@ -104,7 +102,6 @@ export class TrainingRun {
       default:
         break;
     }
-    this.lastEventAt = performance.now();
     return event;
   }
 

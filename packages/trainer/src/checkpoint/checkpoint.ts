@@ -30,6 +30,11 @@ export interface TrainerState {
   readonly epochTotals?: { readonly lossSum: number; readonly correct: number; readonly count: number };
   /** The step engine's own state (e.g. worker replicas' generators). */
   readonly engine?: unknown;
+  /**
+   * How to rebuild the model (`createModel(name, options)` from `@skelnorm/models`); recorded
+   * automatically for models that carry `modelName` and `config`, as the zoo's do.
+   */
+  readonly model?: { readonly name: string; readonly options: Readonly<Record<string, unknown>> };
   /** The caller's run configuration. */
   readonly config?: unknown;
   /** ISO time of writing. */
@@ -65,7 +70,9 @@ export async function encodeCheckpoint(model: Module, optimizer: Optimizer, stat
     for (const [k, t] of Object.entries(modelState)) tensors[MODEL + k] = t;
     for (const [k, t] of Object.entries(optimizerState.tensors)) tensors[OPTIMIZER + k] = t;
     const json = JSON.stringify(state, null, 2);
-    const safetensors = await tensorsToSafetensors(tensors, { 'skelnorm.trainer': JSON.stringify(state), format: 'pt' });
+    // `model` / `config` as the model zoo's exportTorchCheckpoint writes them.
+    const zoo: Record<string, string> = state.model ? { model: state.model.name, config: JSON.stringify(state.model.options) } : {};
+    const safetensors = await tensorsToSafetensors(tensors, { ...zoo, 'skelnorm.trainer': JSON.stringify(state), format: 'pt' });
     return { safetensors, json };
   } finally {
     tf.dispose(Object.values(tensors));
@@ -118,6 +125,14 @@ export function loadCheckpointWeights(model: Module, bytes: Uint8Array, source =
 export function disposeCheckpoint(checkpoint: Checkpoint): void {
   tf.dispose(Object.values(checkpoint.model));
   tf.dispose(Object.values(checkpoint.optimizer));
+}
+
+/** `{ name, options }` of a model-zoo model (one with `modelName` and `config`), else undefined. */
+export function modelSpecOf(model: Module): { name: string; options: Record<string, unknown> } | undefined {
+  const m = model as Module & { modelName?: unknown; config?: unknown };
+  return typeof m.modelName === 'string' && typeof m.config === 'object' && m.config !== null
+    ? { name: m.modelName, options: { ...(m.config as Record<string, unknown>) } }
+    : undefined;
 }
 
 /** The file stem of a checkpoint: `epoch-0003-step-00000120` (sorts by progress). */

@@ -40,6 +40,8 @@ export interface BenchResult {
   readonly samplesPerSecond: number;
   /** Milliseconds to start the workers and copy the weights (not in msPerStep). */
   readonly setupMs: number;
+  /** Mean of the engine's per-step breakdown (data-parallel: computeMs, syncMs, updateMs of rank 0). */
+  readonly timings: Readonly<Record<string, number>>;
 }
 
 /**
@@ -69,17 +71,21 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
   const engine = await factory({ model, optimizer, optimizerSpec, labelSmoothing: 0 });
   const setupMs = performance.now() - setupStart;
   const times: number[] = [];
+  const breakdown: Record<string, number> = {};
   try {
     for (let i = 0; i < warmup + steps; i++) {
       const x = tf.randomUniform([batchSize, m, t, v, c], -1, 1, 'float32', i);
       const y = tf.randomUniform([batchSize], 0, numClasses, 'int32', 1000 + i);
       const t0 = performance.now();
+      let timings: Readonly<Record<string, number>> | undefined;
       try {
-        await engine.step({ x, y }, optimizerSpec.lr);
+        timings = (await engine.step({ x, y }, optimizerSpec.lr)).timings;
       } finally {
         tf.dispose([x, y]);
       }
-      if (i >= warmup) times.push(performance.now() - t0);
+      if (i < warmup) continue;
+      times.push(performance.now() - t0);
+      for (const [k, v] of Object.entries(timings ?? {})) breakdown[k] = (breakdown[k] ?? 0) + v / steps;
     }
   } finally {
     await engine.dispose();
@@ -89,7 +95,7 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
   const msPerStep = times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1);
   return {
     model: spec.name, workers, engine: engine.description, batchSize, steps,
-    msPerStep, medianMsPerStep: median(times), samplesPerSecond: (batchSize * 1000) / msPerStep, setupMs,
+    msPerStep, medianMsPerStep: median(times), samplesPerSecond: (batchSize * 1000) / msPerStep, setupMs, timings: breakdown,
   };
 }
 

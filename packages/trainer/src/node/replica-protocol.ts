@@ -58,4 +58,6 @@ export interface ReplicaStepResult {
   readonly gradNorm: number;
   readonly finite: boolean;
   readonly nonFiniteParameter?: string;
+  /** Where rank 0's time went, in ms: forward+backward and gradient read-out; waiting for the others and reducing; update. */
+  readonly timings?: { readonly computeMs: number; readonly syncMs: number; readonly updateMs: number };
 }

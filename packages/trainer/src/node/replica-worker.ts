@@ -64,6 +64,7 @@ async function handle(request: ReplicaRequest): Promise<unknown> {
  * full batch's mean gradient; all-reduce; the same clipping and update as every other rank.
  */
 async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, lr: number, total: number): Promise<ReplicaStepResult | null> {
+  const t0 = performance.now();
   const count = y.shape[0] ?? 0;
   const weight = count / total;
   const batch = { x: toTensor(x), y: toTensor(y), ...(mask ? { mask: toTensor(mask) } : {}) };
@@ -83,9 +84,11 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
   } finally {
     tf.dispose([batch.x, batch.y, batch.mask, loss, correct, norm, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== undefined));
   }
+  const t1 = performance.now();
   reduction.barrier();
   reduction.reduce();
   reduction.barrier();
+  const t2 = performance.now();
   let lossSum = 0;
   let correctSum = 0;
   let countSum = 0;
@@ -124,7 +127,8 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
     tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
     offset += v.size;
   }
-  return init.rank === 0 ? { ...result, finite: true } : null;
+  const timings = { computeMs: t1 - t0, syncMs: t2 - t1, updateMs: performance.now() - t2 };
+  return init.rank === 0 ? { ...result, finite: true, timings } : null;
 
   function firstNonFiniteRange(values: Float32Array): string | undefined {
     let at = 0;
