@@ -8,6 +8,7 @@ const MINUS = 45;
 const PLUS = 43;
 const DOT = 46;
 const ZERO = 48;
+const NINE = 57;
 const LOWER_E = 101;
 const UPPER_E = 69;
 
@@ -19,7 +20,7 @@ const MAX_EXACT_INTEGER = 2 ** 53;
  * Scans one line of `count` plain decimal numbers starting at `p`, then its line break (`\n` or
  * `\r\n`; the sentinel line feed at the end of input counts). Fields whose bit is set in `keepMask`
  * are converted into `values[field]`; the others are only checked. One tight loop, the position in a
- * local variable, the mantissa in int32 arithmetic: the hot path of a `.skeleton` file, 25 such lines
+ * local variable, the mantissa in small-integer arithmetic: the hot path of a `.skeleton` file, 25 such lines
  * per body per frame.
  *
  * Only the common shape is taken here: an optional minus, at most 9 significant digits (in the kept
@@ -35,30 +36,25 @@ export function scanNumberLine(b: Uint8Array, p: number, count: number, values: 
     while (c === SPACE || c === TAB) c = b[++p]!;
     const negative = c === MINUS;
     if (negative) c = b[++p]!;
-    const start = p;
-    let d = (c - ZERO) | 0;
     if ((keepMask >>> field) & 1) {
-      // At most 9 significant digits keep m * 10 + d inside int32 and m below 2^53 (leading zeros
-      // do not count); a longer number takes the careful path.
+      // At most 9 significant digits keep m exact in int32 (leading zeros do not count); a longer
+      // number takes the careful path.
       let m = 0;
       let digits = 0;
-      while (d >>> 0 < 10) {
+      while (c >= ZERO && c <= NINE) {
         if (m > 99_999_999) return -1;
-        m = (m * 10 + d) | 0;
+        m = m * 10 + (c - ZERO);
         digits++;
         c = b[++p]!;
-        d = (c - ZERO) | 0;
       }
       let fraction = 0;
       if (c === DOT) {
         c = b[++p]!;
-        d = (c - ZERO) | 0;
-        while (d >>> 0 < 10) {
+        while (c >= ZERO && c <= NINE) {
           if (m > 99_999_999) return -1;
-          m = (m * 10 + d) | 0;
+          m = m * 10 + (c - ZERO);
           fraction++;
           c = b[++p]!;
-          d = (c - ZERO) | 0;
         }
       }
       if (digits + fraction === 0 || fraction > 22) return -1;
@@ -66,19 +62,13 @@ export function scanNumberLine(b: Uint8Array, p: number, count: number, values: 
       const value = fraction === 0 ? m : m / EXACT_POWERS_OF_TEN[fraction]!;
       values[field] = negative ? -value : value;
     } else {
-      while (d >>> 0 < 10) {
-        c = b[++p]!;
-        d = (c - ZERO) | 0;
-      }
+      const start = p;
+      while (c >= ZERO && c <= NINE) c = b[++p]!;
       let digits = p - start;
       if (c === DOT) {
         c = b[++p]!;
         const fractionStart = p;
-        d = (c - ZERO) | 0;
-        while (d >>> 0 < 10) {
-          c = b[++p]!;
-          d = (c - ZERO) | 0;
-        }
+        while (c >= ZERO && c <= NINE) c = b[++p]!;
         digits += p - fractionStart;
       }
       if (digits === 0) return -1;

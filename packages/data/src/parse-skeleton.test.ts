@@ -80,6 +80,17 @@ describe('parseSkeleton on edge cases of the format', () => {
     expect(file.bodies[0]!.xyz[75]).toBe(5);
   });
 
+  it('grows a track past its first 128 frames and keeps ids that change every frame apart', () => {
+    const frames = 300;
+    const long = parseSkeleton([String(frames), ...Array.from({ length: frames }, (_, f) => ['1', ...body('42', f)]).flat(), ''].join('\n'));
+    expect(long.bodies).toHaveLength(1);
+    expect(long.bodies[0]!.frames.length).toBe(frames);
+    expect(long.bodies[0]!.xyz[(299 * 25 + 24) * 3]).toBe(299 + 24);
+    const junk = parseSkeleton(['50', ...Array.from({ length: 50 }, (_, f) => ['2', ...body(String(1000 + 2 * f)), ...body(String(1001 + 2 * f))]).flat(), ''].join('\n'));
+    expect(junk.bodies).toHaveLength(100);
+    expect(junk.bodies.every((b) => b.frames.length === 1)).toBe(true);
+  });
+
   it('reads exponents, signs, long mantissas and trailing blanks exactly as Number does', () => {
     const values = ['-7.257856E-05', '1e3', '+2.5', '-0', '0.12345678901234567890', '123456789012.5', '3.4028e+38', '.5'];
     const text = ['1', '1', `7 0 1 1 1 1 0 0 0 2`, '25', ...Array.from({ length: 25 }, (_, j) => `${values[j % values.length]} 1 2 0 0 0 0 0 0 0 0 2  `), ''].join('\r\n');

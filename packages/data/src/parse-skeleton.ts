@@ -25,48 +25,81 @@ const BODY_INFO_NAMES = [
 const V = NTU_JOINT_COUNT;
 const encoder = new TextEncoder();
 
-/** Storage of one tracking id's appearances; capacity is the frames left in the file when it first appears. */
+/**
+ * Storage of one tracking id's appearances. It starts with room for up to 128 frames and doubles
+ * up to the frames left in the file, so a body seen in every frame fills its arrays exactly and a
+ * file of many short-lived ids (junk) does not allocate a whole file's worth per id.
+ */
 class TrackBuilder {
   count = 0;
   lastFrame = -1;
-  readonly frames: Int32Array;
-  readonly slots: Uint8Array;
-  readonly xyz: Float32Array;
-  readonly states: Uint8Array;
-  readonly clippedEdges: Int32Array;
-  readonly handLeftConfidence: Uint8Array;
-  readonly handLeftState: Uint8Array;
-  readonly handRightConfidence: Uint8Array;
-  readonly handRightState: Uint8Array;
-  readonly isRestricted: Uint8Array;
-  readonly trackingState: Uint8Array;
-  readonly lean: Float32Array;
-  readonly depthXY: Float32Array | undefined;
-  readonly colorXY: Float32Array | undefined;
-  readonly orientation: Float32Array | undefined;
+  capacity: number;
+  frames: Int32Array;
+  slots: Uint8Array;
+  xyz: Float32Array;
+  states: Uint8Array;
+  clippedEdges: Int32Array;
+  handLeftConfidence: Uint8Array;
+  handLeftState: Uint8Array;
+  handRightConfidence: Uint8Array;
+  handRightState: Uint8Array;
+  isRestricted: Uint8Array;
+  trackingState: Uint8Array;
+  lean: Float32Array;
+  depthXY: Float32Array | undefined;
+  colorXY: Float32Array | undefined;
+  orientation: Float32Array | undefined;
 
   constructor(
     readonly idStart: number,
     readonly idLength: number,
     readonly trackingId: string,
-    readonly capacity: number,
+    readonly maxCapacity: number,
     all: boolean,
   ) {
-    this.frames = new Int32Array(capacity);
-    this.slots = new Uint8Array(capacity);
-    this.xyz = new Float32Array(capacity * V * 3);
-    this.states = new Uint8Array(capacity * V);
-    this.clippedEdges = new Int32Array(capacity);
-    this.handLeftConfidence = new Uint8Array(capacity);
-    this.handLeftState = new Uint8Array(capacity);
-    this.handRightConfidence = new Uint8Array(capacity);
-    this.handRightState = new Uint8Array(capacity);
-    this.isRestricted = new Uint8Array(capacity);
-    this.trackingState = new Uint8Array(capacity);
-    this.lean = new Float32Array(capacity * 2);
-    this.depthXY = all ? new Float32Array(capacity * V * 2) : undefined;
-    this.colorXY = all ? new Float32Array(capacity * V * 2) : undefined;
-    this.orientation = all ? new Float32Array(capacity * V * 4) : undefined;
+    const n = (this.capacity = Math.min(maxCapacity, 128));
+    this.frames = new Int32Array(n);
+    this.slots = new Uint8Array(n);
+    this.xyz = new Float32Array(n * V * 3);
+    this.states = new Uint8Array(n * V);
+    this.clippedEdges = new Int32Array(n);
+    this.handLeftConfidence = new Uint8Array(n);
+    this.handLeftState = new Uint8Array(n);
+    this.handRightConfidence = new Uint8Array(n);
+    this.handRightState = new Uint8Array(n);
+    this.isRestricted = new Uint8Array(n);
+    this.trackingState = new Uint8Array(n);
+    this.lean = new Float32Array(n * 2);
+    this.depthXY = all ? new Float32Array(n * V * 2) : undefined;
+    this.colorXY = all ? new Float32Array(n * V * 2) : undefined;
+    this.orientation = all ? new Float32Array(n * V * 4) : undefined;
+  }
+
+  /** Makes room for one more appearance. */
+  reserve(): void {
+    if (this.count < this.capacity) return;
+    const n = Math.min(this.maxCapacity, this.capacity * 2);
+    const grow = <A extends Float32Array | Int32Array | Uint8Array>(a: A, width: number): A => {
+      const b = new (a.constructor as new (length: number) => A)(n * width);
+      b.set(a);
+      return b;
+    };
+    this.frames = grow(this.frames, 1);
+    this.slots = grow(this.slots, 1);
+    this.xyz = grow(this.xyz, V * 3);
+    this.states = grow(this.states, V);
+    this.clippedEdges = grow(this.clippedEdges, 1);
+    this.handLeftConfidence = grow(this.handLeftConfidence, 1);
+    this.handLeftState = grow(this.handLeftState, 1);
+    this.handRightConfidence = grow(this.handRightConfidence, 1);
+    this.handRightState = grow(this.handRightState, 1);
+    this.isRestricted = grow(this.isRestricted, 1);
+    this.trackingState = grow(this.trackingState, 1);
+    this.lean = grow(this.lean, 2);
+    if (this.depthXY) this.depthXY = grow(this.depthXY, V * 2);
+    if (this.colorXY) this.colorXY = grow(this.colorXY, V * 2);
+    if (this.orientation) this.orientation = grow(this.orientation, V * 4);
+    this.capacity = n;
   }
 
   build(): BodyTrack {
@@ -179,6 +212,7 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
         track = new TrackBuilder(idStart, idLength, s.text(idStart, idStart + idLength), frameCount - f, all);
         tracks.push(track);
       }
+      track.reserve();
       const n = track.count;
       track.frames[n] = f;
       track.slots[n] = k;

@@ -163,7 +163,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
         let recalibrated = false;
         if (recalibrator) {
           await recalibrator(model, disposingEach(data.calibration ? data.calibration(epoch) : data.train(epoch, seed)));
-          await engine.push();
+          await engine.push(false);
           recalibrated = true;
         }
         for (const [split, source] of [['test', data.test], ['train', data.trainEval]] as const) {

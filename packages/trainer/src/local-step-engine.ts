@@ -21,7 +21,8 @@ class LocalStepEngine implements StepEngine {
   async step(batch: Batch, lr: number): Promise<StepOutcome> {
     const { model, optimizer, clipGradNorm: maxNorm } = this.setup;
     model.train();
-    const { loss, correct, grads, norm } = computeGradients(this.setup, batch);
+    const { loss, correct, grads } = computeGradients(this.setup, batch);
+    const norm = globalGradNorm(grads);
     try {
       const [lossV, correctV, normV] = await Promise.all([loss.data(), correct.data(), norm.data()]);
       const outcome = { loss: lossV[0] as number, correct: correctV[0] as number, count: batch.y.shape[0] ?? 0, gradNorm: normV[0] as number };
@@ -52,13 +53,13 @@ class LocalStepEngine implements StepEngine {
 }
 
 /**
- * Loss, correct count, gradients by parameter name and their global norm for one batch, in the
+ * Loss (batch mean), correct count and gradients by parameter name for one batch, in the
  * model's current mode. Shared by the local engine and worker replicas; the caller disposes all.
  */
 export function computeGradients(
   setup: Pick<StepEngineSetup, 'model' | 'labelSmoothing'>,
   batch: Batch,
-): { loss: tf.Scalar; correct: tf.Scalar; grads: Record<string, tf.Tensor>; norm: tf.Scalar } {
+): { loss: tf.Scalar; correct: tf.Scalar; grads: Record<string, tf.Tensor> } {
   const { model, labelSmoothing } = setup;
   const named = model.namedParameters();
   let correct: tf.Scalar | undefined;
@@ -73,8 +74,7 @@ export function computeGradients(
     const g = byVariable[v.name];
     grads[name] = g ?? tf.zerosLike(v);
   }
-  const norm = globalGradNorm(grads);
-  return { loss: value, correct: correct as tf.Scalar, grads, norm };
+  return { loss: value, correct: correct as tf.Scalar, grads };
 }
 
 /** Name of the first gradient (in parameter order) that holds NaN/Inf. */

@@ -51,8 +51,11 @@ export interface StepEngine {
    * engine: before evaluation, checkpoints, diagnosis and the end of the run.
    */
   pull(includeOptimizer?: boolean): Promise<void>;
-  /** Sends the main model's and optimizer's state to the engine (after a resume or a recalibration). */
-  push(): Promise<void>;
+  /**
+   * Sends the main model's state, and unless `includeOptimizer` is false the main optimizer's, to
+   * the engine: after a resume (both) or a recalibration (model only: the main optimizer may be stale).
+   */
+  push(includeOptimizer?: boolean): Promise<void>;
   /** Engine state that a checkpoint must keep (JSON), e.g. replicas' random generators. */
   getState?(): Promise<unknown>;
   /** Restores what `getState` returned. */

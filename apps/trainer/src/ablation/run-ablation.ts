@@ -3,6 +3,7 @@ import { recalibrate } from '@skelnorm/norm';
 import { evaluate } from '@skelnorm/trainer';
 import type { CommandIO } from '../command.js';
 import { ProgressDisplay } from '../progress/progress-display.js';
+import { formatDuration } from '../report/run-report.js';
 import { RunFolder } from '../run/run-folder.js';
 import { repairModel } from '../training/repair-model.js';
 import type { TrainConfig } from '../training/train-config.js';
@@ -65,13 +66,17 @@ export async function runAblation(plan: AblationPlan): Promise<AblationRun[]> {
   const derived = plan.variants.filter((v) => v.derive);
   const needSeedModel = derived.length > 0;
   const total = plan.seeds.length * plan.variants.length;
+  const started = performance.now();
   const record = async (run: AblationRun) => {
     runs.push(run);
     const acc = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
+    const elapsed = (performance.now() - started) / 1000;
+    // Rough: derived rows are cheap, trained ones are not; good enough for "how long still".
+    const left = runs.length < total ? `, about ${formatDuration((elapsed / runs.length) * (total - runs.length))} left` : '';
     progress.log(
       run.error
         ? `[${runs.length}/${total}] ${run.variant} seed ${run.seed}: FAILED: ${run.error}`
-        : `[${runs.length}/${total}] ${run.variant} seed ${run.seed}: train ${acc(run.runningTrainAccuracy)} (running) / ${acc(run.trainAccuracyEval)} (eval mode), test ${acc(run.testAccuracy)}, test with batch stats ${acc(run.testAccuracyBatchStats)}, ${run.seconds.toFixed(0)} s`,
+        : `[${runs.length}/${total}] ${run.variant} seed ${run.seed}: train ${acc(run.runningTrainAccuracy)} (running) / ${acc(run.trainAccuracyEval)} (eval mode), test ${acc(run.testAccuracy)}, test with batch stats ${acc(run.testAccuracyBatchStats)}, ${run.seconds.toFixed(0)} s (elapsed ${formatDuration(elapsed)}${left})`,
     );
     await plan.onRun?.(runs);
   };

@@ -14,7 +14,7 @@ import { resolveTrainConfig, TRAINING_FLAGS } from '../training/train-config.js'
  * The default budget: every variant x 3 seeds on the default synthetic set for a few epochs.
  * Sized for ~30-40 minutes on 2 cores; `--seeds`, `--epochs`, `--variants` trade time for detail.
  */
-export const ABLATE_DEFAULTS = { seeds: [0, 1, 2], epochs: 6 } as const;
+export const ABLATE_DEFAULTS = { seeds: [0, 1, 2], epochs: 4 } as const;
 
 const { model: _m, norm: _n, 'person-mode': _p, 'bn-momentum': _b, 'no-running-stats': _r, recalibrate: _c, 'no-shuffle': _s, seed: _seed, ...SHARED } = TRAINING_FLAGS;
 

@@ -99,9 +99,15 @@ function printDiagnosis(report: DiagnosisReport, io: CommandIO): void {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   io.out(line(header));
   for (const row of rows) io.out(line(row));
+  // Messages per layer; the fixes, which layers mostly share, once, most direct first.
+  const fixes: string[] = [];
   for (const l of report.layers) {
     if (l.fixes.length === 0) continue;
-    io.out(`${l.name}: ${l.message}`);
-    for (const fix of l.fixes) io.out(`  fix: ${fix}`);
+    io.out(`${l.message}`);
+    for (const fix of l.fixes) if (!fixes.includes(fix)) fixes.push(fix);
+  }
+  if (fixes.length > 0) {
+    io.out('fixes:');
+    for (const fix of fixes) io.out(`  - ${fix}`);
   }
 }

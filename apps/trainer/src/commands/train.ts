@@ -101,6 +101,14 @@ async function train(config: TrainConfig, dir: string, resume: boolean, io: Comm
       );
     }
   }
+  const lastEpoch = recorder.history.epochs.at(-1);
+  const gap = lastEpoch?.trainAccuracy !== undefined && lastEpoch.evalTop1 !== undefined ? lastEpoch.trainAccuracy - lastEpoch.evalTop1 : undefined;
+  const gapHint =
+    gap !== undefined && gap > 0.15 && String(config.modelOptions.norm ?? 'batch').includes('batch')
+      ? `train/eval gap: ${(gap * 100).toFixed(1)} points (running train accuracy in train mode vs test accuracy in eval mode). ` +
+        `\`skelnorm doctor ${run.dir}\` checks the BatchNorm statistics and repairs them; \`skelnorm ablate\` compares the fixes.`
+      : undefined;
+  if (gapHint) notes.push(gapHint);
   const seconds = (performance.now() - started) / 1000;
   const report = renderRunReport({
     title: `skelnorm train: ${config.model} (${String(config.modelOptions.norm ?? 'default norm')})`,
@@ -123,6 +131,7 @@ async function train(config: TrainConfig, dir: string, resume: boolean, io: Comm
   if (last) {
     io.out(`final eval accuracy: ${(last.evalTop1! * 100).toFixed(1)}% top-1, ${(last.evalTop5! * 100).toFixed(1)}% top-5 (epoch ${last.epoch}, ${data.test.length} test samples)`);
   }
+  if (gapHint) io.out(gapHint);
   if (outcome.interrupted) io.out(`interrupted; continue with: skelnorm train --resume ${run.dir}`);
   io.out(`done in ${formatDuration(seconds)}; report: ${run.reportPath}`);
   if (recorder.lastCheckpoint) io.out(`checkpoint: ${recorder.lastCheckpoint}`);

@@ -19,6 +19,8 @@ export interface ProgressState {
   readonly loss?: number;
   /** Running train accuracy within the epoch, 0..1. */
   readonly accuracy?: number;
+  /** Which run this is (the ablation names variant and seed). */
+  readonly label?: string;
 }
 
 /**
@@ -119,7 +121,7 @@ function metrics(state: ProgressState): string {
 }
 
 export function formatBar(state: ProgressState, rate: number | undefined, eta: number | undefined, columns: number): string {
-  const head = `epoch ${state.epoch}/${state.epochs}`;
+  const head = `${state.label ? `[${state.label}] ` : ''}epoch ${state.epoch}/${state.epochs}`;
   const tail = `${state.step}/${state.stepsPerEpoch} ${metrics(state)} ${fmtRate(rate)} ETA ${formatEta(eta)}`.replace(/\s+/g, ' ');
   const barWidth = Math.max(10, Math.min(40, columns - head.length - tail.length - 6));
   const fraction = state.stepsPerEpoch > 0 ? Math.min(1, state.step / state.stepsPerEpoch) : 0;
@@ -128,5 +130,5 @@ export function formatBar(state: ProgressState, rate: number | undefined, eta: n
 }
 
 export function formatLine(state: ProgressState, rate: number | undefined, eta: number | undefined): string {
-  return `epoch ${state.epoch}/${state.epochs} step ${state.step}/${state.stepsPerEpoch} ${metrics(state)} ${fmtRate(rate)} ETA ${formatEta(eta)}`.replace(/\s+/g, ' ');
+  return `${state.label ? `[${state.label}] ` : ''}epoch ${state.epoch}/${state.epochs} step ${state.step}/${state.stepsPerEpoch} ${metrics(state)} ${fmtRate(rate)} ETA ${formatEta(eta)}`.replace(/\s+/g, ' ');
 }

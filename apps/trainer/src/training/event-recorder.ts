@@ -65,6 +65,7 @@ export class EventRecorder {
           stepsPerEpoch: this.stepsPerEpoch || event.step,
           loss: event.loss,
           accuracy: event.accuracy,
+          ...(this.sinks.label ? { label: this.sinks.label } : {}),
         });
         break;
       }

@@ -9,11 +9,15 @@ import { trainingVariants, variantByName } from './training-variants.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
+/** Run B's "no second run" choice. */
+const NO_VARIANT = 'none';
+
 /** The form's values. */
 export interface TrainingRequest {
   readonly variants: readonly string[];
   readonly classes: number;
   readonly perClass: number;
+  readonly frames: number;
   readonly batchSize: number;
   readonly epochs: number;
   readonly seed: number;
@@ -60,8 +64,9 @@ export class TrainingPanel {
   ) {
     for (const [id, initial] of [['variant-a', 'seed-bn'], ['variant-b', 'bn-folded']] as const) {
       const select = byId<HTMLSelectElement>(id);
+      const choices = id === 'variant-b' ? [{ name: NO_VARIANT, description: 'train run A alone' }, ...trainingVariants] : trainingVariants;
       select.replaceChildren(
-        ...trainingVariants.map((v) => {
+        ...choices.map((v) => {
           const option = document.createElement('option');
           option.value = v.name;
           option.textContent = v.name;
@@ -88,15 +93,16 @@ export class TrainingPanel {
   /** The splits the form describes (at T = `frames`), for the doctor and the viewer's sample button. */
   currentSplits(frames?: number): SyntheticSplits {
     const r = this.readForm();
-    return this.splits(r.classes, r.perClass, r.seed, frames);
+    return this.splits(r.classes, r.perClass, r.seed, frames ?? r.frames);
   }
 
   readForm(): TrainingRequest {
     const n = (id: string) => Number(byId<HTMLInputElement>(id).value);
     return {
-      variants: [byId<HTMLSelectElement>('variant-a').value, byId<HTMLSelectElement>('variant-b').value],
+      variants: [byId<HTMLSelectElement>('variant-a').value, byId<HTMLSelectElement>('variant-b').value].filter((v) => v !== NO_VARIANT),
       classes: n('classes'),
       perClass: n('per-class'),
+      frames: n('frames'),
       batchSize: n('batch-size'),
       epochs: n('epochs'),
       seed: n('seed'),
@@ -136,7 +142,7 @@ export class TrainingPanel {
     container.dataset['backend'] = backend;
     this.controller = new AbortController();
     try {
-      const splits = this.splits(request.classes, request.perClass, request.seed);
+      const splits = this.splits(request.classes, request.perClass, request.seed, request.frames);
       if (splits.train.length < request.batchSize || request.batchSize < 2) {
         throw new Error(`batch size must be 2-${splits.train.length} (the training split has ${splits.train.length} samples)`);
       }

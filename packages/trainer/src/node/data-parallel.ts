@@ -156,7 +156,7 @@ class DataParallelEngine implements StepEngine {
   async step(batch: Batch, lr: number): Promise<StepOutcome> {
     const total = batch.y.shape[0] ?? 0;
     const world = this.workers.length;
-    if (total < world) throw new Error(`dataParallel: a batch of ${total} cannot be split over ${world} workers`);
+    if (total === 0) throw new Error('dataParallel: empty batch');
     const [x, y, mask] = await Promise.all([batch.x.data(), batch.y.data(), batch.mask?.data()]);
     const replies: Promise<ReplicaStepResult | null>[] = [];
     let start = 0;
@@ -192,13 +192,13 @@ class DataParallelEngine implements StepEngine {
     }
   }
 
-  async push(): Promise<void> {
+  async push(includeOptimizer = true): Promise<void> {
     const modelState = this.setup.model.stateDict();
-    const opt = this.setup.optimizer.stateDict();
+    const opt = includeOptimizer ? this.setup.optimizer.stateDict() : { stepCount: 0, tensors: {} };
     try {
       const state: ReplicaState = {
         model: await toData(modelState),
-        optimizer: { stepCount: opt.stepCount, tensors: await toData(opt.tensors) },
+        ...(includeOptimizer ? { optimizer: { stepCount: opt.stepCount, tensors: await toData(opt.tensors) } } : {}),
       };
       await Promise.all(this.workers.map((w) => this.request(w, { type: 'set-state', state })));
     } finally {

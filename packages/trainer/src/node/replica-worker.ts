@@ -67,22 +67,28 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
   const t0 = performance.now();
   const count = y.shape[0] ?? 0;
   const weight = count / total;
-  const batch = { x: toTensor(x), y: toTensor(y), ...(mask ? { mask: toTensor(mask) } : {}) };
-  model.train();
-  const { loss, correct, grads, norm } = computeGradients({ model, labelSmoothing: init.labelSmoothing }, batch);
-  try {
-    const slot = reduction.slot;
-    let offset = 0;
-    for (const [name] of parameters) {
-      offset = writeScaled(slot, offset, await (grads[name] as tf.Tensor).data(), weight);
+  const row = init.rank * 4;
+  if (count === 0) {
+    // A batch smaller than the number of replicas: this one contributes nothing (weight 0).
+    reduction.slot.fill(0);
+    reduction.stats.fill(0, row, row + 3);
+  } else {
+    const batch = { x: toTensor(x), y: toTensor(y), ...(mask ? { mask: toTensor(mask) } : {}) };
+    model.train();
+    const { loss, correct, grads } = computeGradients({ model, labelSmoothing: init.labelSmoothing }, batch);
+    try {
+      const slot = reduction.slot;
+      let offset = 0;
+      for (const [name] of parameters) {
+        offset = writeScaled(slot, offset, await (grads[name] as tf.Tensor).data(), weight);
+      }
+      for (const [, v] of floatBuffers) offset = writeScaled(slot, offset, await v.data(), weight);
+      reduction.stats[row] = ((await loss.data())[0] as number) * weight;
+      reduction.stats[row + 1] = (await correct.data())[0] as number;
+      reduction.stats[row + 2] = count;
+    } finally {
+      tf.dispose([batch.x, batch.y, batch.mask, loss, correct, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== undefined));
     }
-    for (const [, v] of floatBuffers) offset = writeScaled(slot, offset, await v.data(), weight);
-    const row = init.rank * 4;
-    reduction.stats[row] = ((await loss.data())[0] as number) * weight;
-    reduction.stats[row + 1] = (await correct.data())[0] as number;
-    reduction.stats[row + 2] = count;
-  } finally {
-    tf.dispose([batch.x, batch.y, batch.mask, loss, correct, norm, ...Object.values(grads)].filter((t): t is tf.Tensor => t !== undefined));
   }
   const t1 = performance.now();
   reduction.barrier();
@@ -93,12 +99,14 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
   let correctSum = 0;
   let countSum = 0;
   let squares = 0;
+  const stats = reduction.stats;
   for (let k = 0; k < init.world; k++) {
-    lossSum += reduction.stats[k * 4] as number;
-    correctSum += reduction.stats[k * 4 + 1] as number;
-    countSum += reduction.stats[k * 4 + 2] as number;
-    squares += reduction.stats[k * 4 + 3] as number;
+    lossSum += stats[k * 4] as number;
+    correctSum += stats[k * 4 + 1] as number;
+    countSum += stats[k * 4 + 2] as number;
+    squares += stats[k * 4 + 3] as number;
   }
+  reduction.advance();
   const gradNorm = Math.sqrt(squares);
   const result = { loss: lossSum, correct: correctSum, count: countSum, gradNorm };
   if (!Number.isFinite(lossSum) || !Number.isFinite(gradNorm)) {

@@ -21,7 +21,11 @@ export interface ReductionBuffers {
   readonly slots: SharedArrayBuffer;
   /** Float32 [length]. */
   readonly result: SharedArrayBuffer;
-  /** Float64 [world, 4]: loss * share, correct, count, chunk sum of squares. */
+  /**
+   * Float64 [2, world, 4]: loss * share, correct, count, chunk sum of squares. Two copies used on
+   * alternate steps, so a fast rank writing step t+1's row cannot race a slow rank still reading
+   * step t's (it cannot reach step t+2 before the slow rank has passed step t+1's first barrier).
+   */
   readonly stats: SharedArrayBuffer;
 }
 
@@ -37,7 +41,7 @@ export function allocateReduction(world: number, length: number, gradLength: num
     control: new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT),
     slots: new SharedArrayBuffer(world * length * Float32Array.BYTES_PER_ELEMENT),
     result: new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT),
-    stats: new SharedArrayBuffer(world * 4 * Float64Array.BYTES_PER_ELEMENT),
+    stats: new SharedArrayBuffer(2 * world * 4 * Float64Array.BYTES_PER_ELEMENT),
   };
 }
 
@@ -48,8 +52,8 @@ export class SharedReduction {
   private readonly slots: Float32Array;
   /** The reduced vector (valid after `reduce()` and the barrier that follows it). */
   readonly result: Float32Array;
-  /** Every rank's statistics row: [loss * share, correct, count, chunk sum of squares]. */
-  readonly stats: Float64Array;
+  private readonly allStats: Float64Array;
+  private phase = 0;
 
   constructor(
     private readonly buffers: ReductionBuffers,
@@ -59,7 +63,18 @@ export class SharedReduction {
     this.slots = new Float32Array(buffers.slots);
     this.slot = this.slots.subarray(rank * buffers.length, (rank + 1) * buffers.length);
     this.result = new Float32Array(buffers.result);
-    this.stats = new Float64Array(buffers.stats);
+    this.allStats = new Float64Array(buffers.stats);
+  }
+
+  /** This step's statistics rows, [world, 4]: [loss * share, correct, count, chunk sum of squares]. */
+  get stats(): Float64Array {
+    const n = this.buffers.world * 4;
+    return this.allStats.subarray(this.phase * n, (this.phase + 1) * n);
+  }
+
+  /** Ends a step: the next one uses the other copy of the statistics. */
+  advance(): void {
+    this.phase = 1 - this.phase;
   }
 
   /** Waits until every rank has arrived. Throws if a rank aborted. */

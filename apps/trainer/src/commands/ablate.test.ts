@@ -1,0 +1,42 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../cli.js';
+import { captureIO } from '../test-support/capture-io.js';
+import { parseXml } from '../test-support/xml.js';
+
+const TINY = ['--classes', '3', '--per-class', '12', '--frames', '16', '--batch-size', '8', '--epochs', '1', '--backend', 'wasm', '--workers', '1'];
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('skelnorm ablate', () => {
+  it('runs selected variants over seeds and writes the table as markdown, JSON and SVG', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'skelnorm-ablate-'));
+    dirs.push(out);
+    const io = captureIO();
+    const code = await main(['ablate', ...TINY, '--seeds', '0,1', '--variants', 'no-norm,bn-precise,bn-repaired', '--out', out], io);
+    expect(io.stderr).toEqual([]);
+    expect(code).toBe(0);
+    const md = await readFile(join(out, 'ablation.md'), 'utf8');
+    const rows = md.split('\n').filter((l) => /^\| (no-norm|bn-precise|bn-repaired) \|/.test(l));
+    expect(rows.map((r) => r.split('|')[1]!.trim())).toEqual(['no-norm', 'bn-precise', 'bn-repaired']);
+    // Two seeds: every accuracy cell shows mean ± sd.
+    for (const row of rows) expect(row.split('|').slice(2, 7).every((cell) => /\d+\.\d ± \d+\.\d/.test(cell))).toBe(true);
+    // seed-bn was trained for the derived variants but is not a row.
+    expect(md).not.toMatch(/^\| seed-bn \|/m);
+    const json = JSON.parse(await readFile(join(out, 'ablation.json'), 'utf8')) as { runs: { variant: string; seed: number; error?: string }[] };
+    expect(json.runs).toHaveLength(6);
+    expect(json.runs.filter((r) => r.error)).toEqual([]);
+    expect(parseXml(await readFile(join(out, 'ablation.svg'), 'utf8')).name).toBe('svg');
+    expect(io.stdout.join('\n')).toContain('| variant | train acc (running, train mode) |');
+  });
+
+  it('rejects unknown variants with a usage error', async () => {
+    const io = captureIO();
+    expect(await main(['ablate', '--variants', 'no-norm,bogus'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/unknown variant bogus; known: no-norm, seed-bn/);
+  });
+});
