@@ -7,6 +7,9 @@ const loaders: Record<string, () => Promise<Command>> = {
   doctor: async () => (await import('./doctor.js')).command,
   ablate: async () => (await import('./ablate.js')).command,
   bench: async () => (await import('./bench.js')).command,
+  synth: async () => (await import('./synth.js')).command,
+  inspect: async () => (await import('./inspect.js')).command,
+  pack: async () => (await import('./pack.js')).command,
 };
 
 export const commandNames = (): string[] => Object.keys(loaders).sort();

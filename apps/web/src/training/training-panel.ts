@@ -1,4 +1,4 @@
-import { epochSeed, type FitData } from '@skelnorm/trainer';
+import { epochSeed, type FitData, type OptimizerSpec } from '@skelnorm/trainer';
 import { Dataset, type SkeletonSample } from '@skelnorm/data';
 import type { BackendControl } from '../backend-control.js';
 import type { InferencePanel } from '../inference/inference-panel.js';
@@ -8,6 +8,12 @@ import { TrainingRun, type RunSettings } from './training-run.js';
 import { trainingVariants, variantByName } from './training-variants.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
+
+/** The form's optimizers: `skelnorm train`'s default (Adam 1e-3) and its SGD default. */
+const OPTIMIZERS: Readonly<Record<TrainingRequest['optimizer'], OptimizerSpec>> = {
+  adam: { name: 'adam', lr: SMALL_PRESET.lr },
+  sgd: { name: 'sgd', lr: 0.01, momentum: 0.9 },
+};
 
 /** Run B's "no second run" choice. */
 const NO_VARIANT = 'none';
@@ -20,6 +26,7 @@ export interface TrainingRequest {
   readonly frames: number;
   readonly batchSize: number;
   readonly epochs: number;
+  readonly optimizer: 'adam' | 'sgd';
   readonly seed: number;
 }
 
@@ -105,6 +112,7 @@ export class TrainingPanel {
       frames: n('frames'),
       batchSize: n('batch-size'),
       epochs: n('epochs'),
+      optimizer: byId<HTMLSelectElement>('optimizer').value === 'sgd' ? 'sgd' : 'adam',
       seed: n('seed'),
     };
   }
@@ -152,7 +160,7 @@ export class TrainingPanel {
         frames: splits.frames,
         epochs: request.epochs,
         stepsPerEpoch: Math.floor(splits.train.length / request.batchSize),
-        lr: SMALL_PRESET.lr,
+        optimizer: OPTIMIZERS[request.optimizer],
         seed: request.seed,
         config: {
           model: 'seed-cnn',
@@ -160,7 +168,7 @@ export class TrainingPanel {
           frames: splits.frames,
           epochs: request.epochs,
           batchSize: request.batchSize,
-          optimizer: { name: 'adam', lr: SMALL_PRESET.lr },
+          optimizer: OPTIMIZERS[request.optimizer],
           seed: request.seed,
           backend,
         },

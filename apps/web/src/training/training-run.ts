@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { SeedCnn, createModel, exportTorchCheckpoint, type SkeletonModel } from '@skelnorm/models';
-import { MemoryCheckpointStore, fit, type FitData, type TrainEvent } from '@skelnorm/trainer';
+import { MemoryCheckpointStore, fit, type FitData, type OptimizerSpec, type TrainEvent } from '@skelnorm/trainer';
 import type { TrainingVariant } from './training-variants.js';
 
 /** Everything two runs of a comparison share: data, schedule, seed. */
@@ -10,7 +10,7 @@ export interface RunSettings {
   readonly frames: number;
   readonly epochs: number;
   readonly stepsPerEpoch: number;
-  readonly lr: number;
+  readonly optimizer: OptimizerSpec;
   readonly seed: number;
   /** Written into checkpoints as the run configuration (the shape of `skelnorm train`'s). */
   readonly config: Readonly<Record<string, unknown>>;
@@ -57,7 +57,7 @@ export class TrainingRun {
     });
     this.events = fit(this.model, settings.data, {
       epochs: settings.epochs,
-      optimizer: { name: 'adam', lr: settings.lr },
+      optimizer: settings.optimizer,
       seed: settings.seed,
       numClasses: settings.numClasses,
       stepsPerEpoch: settings.stepsPerEpoch,

@@ -132,3 +132,15 @@ describe('BatchNorm buffers across replicas', () => {
     }
   });
 });
+
+describe('dataParallel failures', () => {
+  it('a replica that cannot build its model ends fit with an error event naming the cause', async () => {
+    const { fit } = await import('../index.js');
+    const model = new TinyNet();
+    const events = [];
+    for await (const e of fit(model, { train: epochBatches(makeSamples(8), 4) }, { epochs: 1, engine: dataParallel({ workers: 1, backend: 'cpu', model: { name: 'nope', module: tinyModule } }) })) events.push(e);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'error', error: { message: expect.stringContaining("unknown model 'nope'") } });
+    model.dispose();
+  });
+});
