@@ -46,8 +46,3 @@ byId('use-trained').addEventListener('click', () => {
 Object.assign(window, { skelnorm: { tf, backend, viewer, inference, training, doctor } });
 
 void backend.use(preferenceFromUrl(new URL(window.location.href))).catch((error: unknown) => console.error(error));
-// TEMP DEBUG
-import * as models from '@skelnorm/models';
-import * as nn from '@skelnorm/nn';
-import * as data from '@skelnorm/data';
-Object.assign(window, { dbg: { models, nn, data } });

@@ -17,18 +17,18 @@ describe('skelnorm ablate', () => {
     const out = await mkdtemp(join(tmpdir(), 'skelnorm-ablate-'));
     dirs.push(out);
     const io = captureIO();
-    const code = await main(['ablate', ...TINY, '--seeds', '0,1', '--variants', 'no-norm,bn-precise,bn-repaired', '--out', out], io);
+    const code = await main(['ablate', ...TINY, '--seeds', '0,1', '--variants', 'bn-precise,bn-repaired', '--out', out], io);
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
     const md = await readFile(join(out, 'ablation.md'), 'utf8');
-    const rows = md.split('\n').filter((l) => /^\| (no-norm|bn-precise|bn-repaired) \|/.test(l));
-    expect(rows.map((r) => r.split('|')[1]!.trim())).toEqual(['no-norm', 'bn-precise', 'bn-repaired']);
+    const rows = md.split('\n').filter((l) => /^\| (bn-precise|bn-repaired) \|/.test(l));
+    expect(rows.map((r) => r.split('|')[1]!.trim())).toEqual(['bn-precise', 'bn-repaired']);
     // Two seeds: every accuracy cell shows mean ± sd.
     for (const row of rows) expect(row.split('|').slice(2, 7).every((cell) => /\d+\.\d ± \d+\.\d/.test(cell))).toBe(true);
     // seed-bn was trained for the derived variants but is not a row.
     expect(md).not.toMatch(/^\| seed-bn \|/m);
     const json = JSON.parse(await readFile(join(out, 'ablation.json'), 'utf8')) as { runs: { variant: string; seed: number; error?: string }[] };
-    expect(json.runs).toHaveLength(6);
+    expect(json.runs).toHaveLength(4);
     expect(json.runs.filter((r) => r.error)).toEqual([]);
     expect(parseXml(await readFile(join(out, 'ablation.svg'), 'utf8')).name).toBe('svg');
     expect(io.stdout.join('\n')).toContain('| variant | train acc (running, train mode) |');

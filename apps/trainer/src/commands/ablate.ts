@@ -53,7 +53,7 @@ export const command: Command = {
       return n;
     });
     const variants = selectVariants(flags.variants);
-    const seedConfig = resolveTrainConfig(
+    let seedConfig = resolveTrainConfig(
       { ...flags, model: 'seed-cnn', norm: undefined, 'person-mode': undefined, 'bn-momentum': undefined, 'no-running-stats': false, recalibrate: false, 'no-shuffle': false, seed: undefined },
       { modelOptions: { ...SEED_MODEL_OPTIONS }, epochs: flags.epochs ?? ABLATE_DEFAULTS.epochs },
     );
@@ -61,6 +61,7 @@ export const command: Command = {
     const backend = await chooseBackend(seedConfig.backend, io);
     const data = await loadTrainingData(seedConfig, io);
     io.out(`data: ${data.description}`);
+    if (data.frames !== seedConfig.frames) seedConfig = { ...seedConfig, frames: data.frames };
     const folder = await RunFolder.open(flags.out ?? defaultRunDir('ablation'));
     io.out(`output: ${folder.dir}; ${variants.length} variants x ${seeds.length} seeds, ${seedConfig.epochs} epochs each, batch ${seedConfig.batchSize}, ${seedConfig.workers} workers`);
     await folder.writeConfig({ seedConfig, seeds, variants: variants.map((v) => v.name), backend });

@@ -46,7 +46,7 @@ export const command: Command = {
     let model = loaded.model;
     try {
       io.out(`model: ${model.modelName} ${JSON.stringify(model.config)} from ${loaded.path}`);
-      const config = withDataFlags(loaded.config, flags.data, flags.split);
+      const config = withDataFlags(loaded.config, flags.data, flags.split, model.config);
       const data = await loadTrainingData(config, io);
       io.out(`data: ${data.description}`);
       const statsBatch = flags['batch-size'] ?? config.batchSize ?? 32;

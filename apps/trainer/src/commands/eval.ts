@@ -36,7 +36,7 @@ export const command: Command = {
     await chooseBackend(flags.backend ?? 'auto', io);
     const loaded = await loadModelFile(positionals[0]!);
     io.out(`model: ${loaded.model.modelName} ${JSON.stringify(loaded.model.config)} from ${loaded.path}`);
-    const config = withDataFlags(loaded.config, flags.data, flags.split);
+    const config = withDataFlags(loaded.config, flags.data, flags.split, loaded.model.config);
     const data = await loadTrainingData(config, io);
     io.out(`data: ${data.description}`);
     const batchSize = flags['batch-size'] ?? config.evalBatchSize ?? 64;
@@ -70,11 +70,18 @@ export const command: Command = {
 };
 
 /** The run's data, or `--data`/`--split` instead; a file without a recorded run needs `--data`. */
-export function withDataFlags(config: TrainConfig | undefined, data: string | undefined, split: string | undefined): TrainConfig {
+export function withDataFlags(
+  config: TrainConfig | undefined,
+  data: string | undefined,
+  split: string | undefined,
+  modelConfig: Readonly<Record<string, unknown>>,
+): TrainConfig {
   if (!config && data === undefined) {
     throw new UsageError('this checkpoint records no data; pass --data DIR');
   }
-  const base = config ?? ({ frames: 64, evalBatchSize: 64, split: 'ntu60-xsub' } as TrainConfig);
+  // A plain weights file: the data must fit the model's input (its frames).
+  const frames = typeof modelConfig.frames === 'number' ? modelConfig.frames : 64;
+  const base = config ?? ({ frames, batchSize: 32, evalBatchSize: 64, split: 'ntu60-xsub' } as TrainConfig);
   return {
     ...base,
     ...(data !== undefined ? { data: { kind: 'dir' as const, path: data } } : {}),

@@ -67,11 +67,16 @@ export const command: Command = {
   },
 };
 
-async function train(config: TrainConfig, dir: string, resume: boolean, io: CommandIO): Promise<number> {
+async function train(initial: TrainConfig, dir: string, resume: boolean, io: CommandIO): Promise<number> {
+  let config = initial;
   const started = performance.now();
   const backend = await chooseBackend(config.backend, io);
   const data = await loadTrainingData(config, io);
   io.out(`data: ${data.description}`);
+  if (data.frames !== config.frames) {
+    io.out(`data: the samples have T=${data.frames} frames; the model is built for that (not --frames ${config.frames})`);
+    config = { ...config, frames: data.frames };
+  }
   const run = await RunFolder.open(dir);
   io.out(`run folder: ${run.dir}${resume ? ' (resuming)' : ''}`);
   await run.writeConfig({

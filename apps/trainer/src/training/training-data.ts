@@ -20,6 +20,11 @@ export class TrainingData {
     if (train.length === 0) throw new Error(`no training samples (${description})`);
   }
 
+  /** T of the samples (all samples of a run share one shape). */
+  get frames(): number {
+    return this.train[0]!.frames;
+  }
+
   /** Training steps per epoch (the last, smaller batch is dropped, as `drop_last=True`). */
   stepsPerEpoch(batchSize: number): number {
     return Math.max(1, Math.floor(this.train.length / batchSize));

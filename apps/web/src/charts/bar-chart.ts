@@ -16,6 +16,8 @@ export interface BarChartOptions {
   readonly height?: number;
 }
 
+import { niceStep } from './line-chart.js';
+
 const SVG = 'http://www.w3.org/2000/svg';
 
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
@@ -33,15 +35,17 @@ export function renderBarChart(bars: readonly Bar[], options: BarChartOptions): 
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
   const finite = bars.map((b) => (Number.isFinite(b.value) ? b.value : 0));
-  const top = Math.max(1e-6, ...finite, options.reference?.value ?? 0) * 1.1;
+  const highest = Math.max(1e-6, ...finite, options.reference?.value ?? 0) * 1.1;
+  const step = niceStep(highest, 4);
+  const top = Math.ceil(highest / step) * step;
   const sy = (v: number) => margin.top + plotH * (1 - Math.min(v, top) / top);
   const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img' });
   svg.setAttribute('aria-label', options.title);
   svg.append(el('text', { x: margin.left, y: 15, 'font-weight': 600 }, options.title));
-  for (let i = 0; i <= 4; i++) {
-    const v = (top * i) / 4;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  for (let v = 0; v <= top + step / 2; v += step) {
     svg.append(el('line', { class: 'grid', x1: margin.left, x2: margin.left + plotW, y1: sy(v), y2: sy(v) }));
-    svg.append(el('text', { x: margin.left - 5, y: sy(v) + 4, 'text-anchor': 'end' }, v >= 10 ? v.toFixed(0) : v.toFixed(2)));
+    svg.append(el('text', { x: margin.left - 5, y: sy(v) + 4, 'text-anchor': 'end' }, v.toFixed(Math.min(decimals, 3))));
   }
   const slot = plotW / Math.max(1, bars.length);
   bars.forEach((bar, i) => {
@@ -56,7 +60,10 @@ export function renderBarChart(bars: readonly Bar[], options: BarChartOptions): 
   if (options.reference !== undefined) {
     const y = sy(options.reference.value);
     svg.append(el('line', { x1: margin.left, x2: margin.left + plotW, y1: y, y2: y, stroke: '#b7791f', 'stroke-dasharray': '5 3', 'stroke-width': 1.5 }));
-    svg.append(el('text', { x: margin.left + plotW, y: y - 4, 'text-anchor': 'end' }, options.reference.label));
+    // The line's label sits in the title row (right), where no bar can hide it.
+    const right = margin.left + plotW;
+    svg.append(el('line', { x1: right - 150, x2: right - 132, y1: 11, y2: 11, stroke: '#b7791f', 'stroke-dasharray': '5 3', 'stroke-width': 1.5 }));
+    svg.append(el('text', { x: right - 128, y: 15, 'text-anchor': 'start' }, options.reference.label));
   }
   svg.append(el('line', { class: 'axis', x1: margin.left, x2: margin.left + plotW, y1: margin.top + plotH, y2: margin.top + plotH }));
   svg.append(el('text', { x: 12, y: margin.top + plotH / 2, transform: `rotate(-90 12 ${margin.top + plotH / 2})`, 'text-anchor': 'middle' }, options.yLabel));

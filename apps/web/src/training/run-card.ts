@@ -44,7 +44,7 @@ export class RunCard {
     title.textContent = `${label}: ${run.variant.name}`;
     title.title = run.variant.description;
     const description = document.createElement('div');
-    description.className = 'run-status';
+    description.className = 'run-status run-description';
     description.textContent = run.variant.description;
     this.status = document.createElement('div');
     this.status.className = 'run-status mono';

@@ -1,0 +1,39 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../cli.js';
+import { captureIO } from '../test-support/capture-io.js';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'skelnorm-data-'));
+  const io = captureIO();
+  expect(await main(['synth', '--out', join(root, 'skeletons'), '--classes', '3', '--per-class', '12'], io)).toBe(0);
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const RUN = ['--batch-size', '8', '--epochs', '1', '--backend', 'wasm', '--workers', '1'];
+
+describe('skelnorm train --data', () => {
+  it('trains on a `skelnorm pack` export, taking T from the data', async () => {
+    const pack = join(root, 'packed');
+    expect(await main(['pack', join(root, 'skeletons'), '--out', pack, '--frames', '16', '--no-missing'], captureIO())).toBe(0);
+    const io = captureIO();
+    const out = join(root, 'run-npy');
+    expect(await main(['train', ...RUN, '--data', pack, '--out', out], io)).toBe(0);
+    const text = io.stdout.join('\n');
+    expect(text).toMatch(/^data: .*packed \(data\.npy \(36, 3, 16, 25, 2\) \+ samples\.json\): \d+ train \/ \d+ test \(ntu60-xsub\)$/m);
+    expect(text).toMatch(/the samples have T=16 frames/);
+    expect(text).toMatch(/^final eval accuracy:/m);
+    expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8'))).toMatchObject({ frames: 16, data: { kind: 'dir', path: pack } });
+  });
+
+  it('trains on a folder of .skeleton files', async () => {
+    const io = captureIO();
+    expect(await main(['train', ...RUN, '--frames', '16', '--data', join(root, 'skeletons'), '--out', join(root, 'run-skel')], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/^data: .*skeletons \(36 \.skeleton files\): \d+ train \/ \d+ test/m);
+  });
+});
