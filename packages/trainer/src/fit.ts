@@ -91,7 +91,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
       const t0 = performance.now();
       await (engine as StepEngine).pull(true);
       const rng: Record<string, number[]> = {};
-      for (const [name, g] of Object.entries(generators)) rng[name] = g.getState().map((w) => w >>> 0); // nn returns some words as signed int32
+      for (const [name, g] of Object.entries(generators)) rng[name] = g.getState();
       const state: TrainerState = {
         format: CHECKPOINT_FORMAT, epoch, step, globalStep, epochs: options.epochs, seed,
         optimizer: { spec: optimizerSpec, stepCount: optimizer.stepCount },

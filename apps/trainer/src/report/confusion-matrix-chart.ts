@@ -19,10 +19,12 @@ export function confusionMatrixSvg(options: ConfusionMatrixChartOptions): string
   const n = options.matrix.length;
   const labels = options.labels ?? Array.from({ length: n }, (_, i) => String(i));
   const cell = options.cellSize ?? Math.max(8, Math.min(40, Math.floor(480 / Math.max(1, n))));
-  const left = 70;
+  // Room for class names (about 6 px per character at 10 px), capped so that long names get cut by the edge rather than squeeze the matrix.
+  const labelSpace = Math.min(180, 8 + 6 * Math.max(1, ...labels.map((l) => l.length)));
+  const left = 28 + labelSpace;
   const top = 56;
   const width = left + n * cell + 90;
-  const height = top + n * cell + 50;
+  const height = top + n * cell + 16 + labelSpace * 0.75;
   const title = options.title ?? 'Confusion matrix';
 
   const parts: string[] = [];
@@ -62,9 +64,10 @@ export function confusionMatrixSvg(options: ConfusionMatrixChartOptions): string
   }
   if (showLabels) {
     for (let j = 0; j < n; j++) {
-      const x = left + j * cell + cell / 2;
-      const y = top + n * cell + 12;
-      cells.push(element('text', { x, y, 'text-anchor': 'middle', 'font-size': 10 }, labels[j] ?? String(j)));
+      const x = left + j * cell + cell / 2 + 3;
+      const y = top + n * cell + 8;
+      // Rotated so that names of any length fit under narrow columns.
+      cells.push(element('text', { x, y, 'text-anchor': 'end', 'font-size': 10, transform: `rotate(-50 ${x} ${y})` }, labels[j] ?? String(j)));
     }
   }
   parts.push(element('g', { class: 'cells' }, cells));

@@ -45,7 +45,7 @@ async function handle(request: ReplicaRequest): Promise<unknown> {
     case 'step': return step(request.x, request.y, request.mask, request.lr, request.total);
     case 'get-state': return getState(request.optimizer);
     case 'set-state': return setState(request.state);
-    case 'get-rng': return Object.fromEntries(Object.entries(collectGenerators(model)).map(([k, g]) => [k, g.getState().map((w) => w >>> 0)]));
+    case 'get-rng': return Object.fromEntries(Object.entries(collectGenerators(model)).map(([k, g]) => [k, g.getState()]));
     case 'set-rng': {
       for (const [k, g] of Object.entries(collectGenerators(model))) if (request.rng[k]) g.setState(request.rng[k]);
       return null;

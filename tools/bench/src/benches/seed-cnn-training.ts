@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { dawnSwiftShaderEnv } from '@skelnorm/backends/node';
 import type { BenchModule, BenchOptions, BenchRow } from '../bench-module.js';
 import { makeSeedCnnData, writeSeedCnnData } from '../seed-cnn/seed-cnn-data.js';
-import type { SeedCnnWorkerResult } from '../seed-cnn/seed-cnn-worker.js';
+import type { SeedCnnWorkerOutput } from '../seed-cnn/seed-cnn-worker.js';
 
 const run = promisify(execFile);
 const BENCH = 'seed-cnn-training';
@@ -36,7 +36,7 @@ function row(runner: string, backend: string, stepMs: readonly number[], firstLo
 const firstLine = (error: unknown): string => {
   const e = error as { stderr?: string; message?: string };
   const lines = `${e.stderr ?? ''}\n${e.message ?? String(error)}`.split('\n').map((l) => l.trim());
-  return lines.find((l) => /Error|error:/.test(l)) ?? lines.find(Boolean) ?? 'failed';
+  return lines.find((l) => /^\w*Error: /.test(l)) ?? lines.find(Boolean) ?? 'failed';
 };
 
 async function runTfjs(variant: string, warmup: number, steps: number, dataDir: string, options: BenchOptions): Promise<BenchRow> {
@@ -53,11 +53,15 @@ async function runTfjs(variant: string, warmup: number, steps: number, dataDir: 
       maxBuffer: 1 << 20,
       timeout: 30 * 60_000,
     });
-    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as SeedCnnWorkerResult;
+    const result = JSON.parse(stdout.trim().split('\n').pop() ?? '') as SeedCnnWorkerOutput;
+    if ('unavailable' in result) {
+      options.log(`  ${variant}: unavailable (${result.unavailable.replace(/^setupBackend: /, '')})`);
+      return row(variant, '-', [], null, `unavailable: ${result.unavailable.replace(/^.*?\)\. /, '')}`);
+    }
     return row(variant, result.backend, result.stepMs, result.losses[0] ?? null, result.reason);
   } catch (error) {
-    options.log(`  ${variant}: skipped (${firstLine(error)})`);
-    return row(variant, '-', [], null, `skipped: ${firstLine(error)}`);
+    options.log(`  ${variant}: failed (${firstLine(error)})`);
+    return row(variant, '-', [], null, `failed: ${firstLine(error)}`);
   }
 }
 

@@ -7,7 +7,10 @@ import { setupBackend, type BackendPreference } from '@skelnorm/backends';
 import { readSeedCnnData } from './seed-cnn-data.js';
 import { SeedCnnTfjs } from './seed-cnn-tfjs.js';
 
-/** What the worker prints. */
+/** What the worker prints: the timings, or why the variant is unavailable here. */
+export type SeedCnnWorkerOutput = SeedCnnWorkerResult | { readonly variant: string; readonly unavailable: string };
+
+/** The timings of one variant. */
 export interface SeedCnnWorkerResult {
   readonly variant: string;
   readonly backend: string;
@@ -18,7 +21,14 @@ export interface SeedCnnWorkerResult {
 }
 
 const [variant = 'auto', dataDir = '', warmupArg = '1', stepsArg = '3'] = process.argv.slice(2);
-const choice = await setupBackend({ prefer: variant as BackendPreference });
+let choice: Awaited<ReturnType<typeof setupBackend>>;
+try {
+  choice = await setupBackend({ prefer: variant as BackendPreference });
+} catch (error) {
+  // A variant that does not load here is a result (skipped, with the reason), not a crash.
+  process.stdout.write(`${JSON.stringify({ variant, unavailable: error instanceof Error ? error.message : String(error) })}\n`);
+  process.exit(0);
+}
 const model = new SeedCnnTfjs(readSeedCnnData(dataDir));
 const result: SeedCnnWorkerResult = { variant, backend: choice.name, reason: choice.reason, losses: [], warmupMs: [], stepMs: [] };
 const warmup = Number(warmupArg);
