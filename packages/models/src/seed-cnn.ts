@@ -170,9 +170,11 @@ export class SeedCnn extends Module {
       merged = maxMergePersons(maps, persons);
     } else {
       const present = masked ? tf.unstack(personMask(x), 1) : [];
+      // The slot is passed in both per-person modes: plain BatchNorm ignores it, and it lets
+      // norm's `repair` give a shared layer one set of statistics per person without retraining.
       const maps = tf.unstack(x, 1).map((person, m) => stack(person, {
         ...context,
-        ...(personMode === 'per-person-stats' ? { slot: m } : {}),
+        slot: m,
         ...(masked ? { mask: present[m] } : {}),
       }));
       merged = maps.reduce((a, b) => tf.maximum(a, b));

@@ -60,10 +60,16 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIP
  * replaced kernel's `setupFunc` is carried over). Idempotent; {@link unregisterWasmTrainingKernels}
  * restores the originals. `setupBackend` calls this when it chooses wasm.
  *
+ * @param kernelNames which of {@link WASM_TRAINING_KERNEL_NAMES} to register (default: all), e.g.
+ *   only the missing ones to compare with wasm's own kernels.
  * @returns the kernel names now served by these kernels.
  */
-export function registerWasmTrainingKernels(): string[] {
-  for (const [kernelName, build] of RECIPES) {
+export function registerWasmTrainingKernels(kernelNames: readonly string[] = WASM_TRAINING_KERNEL_NAMES): string[] {
+  const unknown = kernelNames.filter((name) => !WASM_TRAINING_KERNEL_NAMES.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`registerWasmTrainingKernels: no kernel ${unknown.join(', ')}; choose from ${WASM_TRAINING_KERNEL_NAMES.join(', ')}.`);
+  }
+  for (const [kernelName, build] of RECIPES.filter(([name]) => kernelNames.includes(name))) {
     const current = getKernel(kernelName, BACKEND);
     const previous = installed.get(kernelName);
     if (current !== undefined && current === previous?.ours) continue;
