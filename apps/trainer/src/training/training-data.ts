@@ -42,14 +42,22 @@ export class TrainingData {
     return ordered.batch(batchSize, { dropRemainder }).prefetch(2).epoch(epoch) as AsyncIterable<Batch>;
   }
 
-  /** Evaluation batches in a fixed order, every sample once. */
-  testBatches(batchSize: number): BatchStream {
-    return Dataset.fromArray(this.test).batch(batchSize).prefetch(2) as unknown as AsyncIterable<Batch>;
+  /**
+   * Evaluation batches, every sample once: in stored order, or in a seeded random order. Eval mode
+   * does not care about the order; evaluation with batch statistics does (a batch of one class, as
+   * a class-major file order gives, has statistics that no training batch had), so it mixes.
+   */
+  testBatches(batchSize: number, shuffleSeed?: number): BatchStream {
+    return orderedBatches(this.test, batchSize, shuffleSeed);
   }
 
-  /** The training split in a fixed order, every sample once (eval-mode train accuracy, statistics passes). */
-  trainEvalBatches(batchSize: number): BatchStream {
-    return Dataset.fromArray(this.train).batch(batchSize).prefetch(2) as unknown as AsyncIterable<Batch>;
+  /**
+   * The training split, every sample once, in a fixed seeded random order (eval-mode train
+   * accuracy, and the statistics passes of PreciseBN and the doctor, which see batches like
+   * training's: mixed classes).
+   */
+  trainEvalBatches(batchSize: number, shuffleSeed = MIXED_ORDER_SEED): BatchStream {
+    return orderedBatches(this.train, batchSize, shuffleSeed);
   }
 
   /** What `fit` pulls for `config`; without `evaluate`, `fit` emits no eval events. */
@@ -61,6 +69,15 @@ export class TrainingData {
       calibration: () => this.trainEvalBatches(config.batchSize),
     };
   }
+}
+
+/** The seed of the fixed mixed order of statistics passes (any constant; fixed so that runs compare). */
+export const MIXED_ORDER_SEED = 1234;
+
+function orderedBatches(samples: readonly SkeletonSample[], batchSize: number, shuffleSeed: number | undefined): BatchStream {
+  const all = Dataset.fromArray(samples);
+  const ordered = shuffleSeed === undefined ? all : all.shuffle(shuffleSeed);
+  return ordered.batch(batchSize).prefetch(2).epoch(0) as AsyncIterable<Batch>;
 }
 
 /**
