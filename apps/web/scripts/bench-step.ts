@@ -59,7 +59,8 @@ try {
     // Stop after `steps` steps: the evaluation that ends an epoch is not part of a step.
     await page.click('#start-training');
     await page.waitForFunction((n) => JSON.parse((document.querySelector('#runs .run') as HTMLElement | null)?.dataset['losses'] ?? '[]').length >= n, steps, { timeout: 600_000, polling: 500 });
-    await page.click('#stop-training');
+    // Stop (as the Stop button does) unless the epoch has ended already.
+    await page.evaluate(() => (window as unknown as { skelnorm: { training: { stop(): void } } }).skelnorm.training.stop());
     await page.waitForSelector('#runs[data-state="finished"]', { timeout: 600_000 });
     const ms = await page.evaluate(() => (window as unknown as { skelnorm: { training: { latestRun(): { history: { stepMs: number[] } } } } }).skelnorm.training.latestRun().history.stepMs);
     console.log(`${backend.padEnd(7)} first step ${ms[0]!.toFixed(0)} ms, then median ${median(ms.slice(1, steps)).toFixed(0)} ms/step over ${Math.min(steps, ms.length) - 1} steps  (${reason})`);

@@ -36,10 +36,10 @@ export const ABLATION_VARIANTS: readonly AblationVariant[] = [
   { name: 'masked-bn', description: 'BatchNorm whose statistics skip absent (all-zero) persons', apply: (s) => withModel(s, { norm: 'masked-batch' }) },
   { name: 'bn-no-running-stats', description: 'trackRunningStats false: batch statistics in eval too', apply: (s) => withModel(s, { trackRunningStats: false }) },
   { name: 'layer-norm', description: 'LayerNorm instead of BatchNorm (per-sample statistics)', apply: (s) => withModel(s, { norm: 'layer' }) },
-  { name: 'group-norm', description: 'GroupNorm (8 groups) instead of BatchNorm', apply: (s) => withModel(s, { norm: 'group' }) },
+  { name: 'group-norm', description: "GroupNorm (the model's default groups) instead of BatchNorm", apply: (s) => withModel(s, { norm: 'group' }) },
   { name: 'bn-small-batch', description: 'the seed with a quarter of the batch size', apply: (s) => ({ ...s, batchSize: Math.max(2, Math.round(s.batchSize / 4)) }) },
   { name: 'bn-large-batch', description: 'the seed with four times the batch size', apply: (s) => ({ ...s, batchSize: s.batchSize * 4 }) },
-  { name: 'bn-no-shuffle', description: 'the seed without per-epoch shuffling (samples in file order: sorted by setup, camera, performer, so batches are far from i.i.d.)', apply: (s) => ({ ...s, shuffle: false }) },
+  { name: 'bn-no-shuffle', description: 'the seed without per-epoch shuffling: batches in stored order (class-major for the synthetic set, NTU file order for folders), far from i.i.d.', apply: (s) => ({ ...s, shuffle: false }) },
 ];
 
 /** Picks variants by name (in table order); unknown names are an error that lists the known ones. */

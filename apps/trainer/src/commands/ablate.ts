@@ -24,6 +24,7 @@ const FLAGS = {
   out: { type: 'string', description: 'output folder (default runs/<time>-ablation)', placeholder: 'DIR' },
   ...SHARED,
   epochs: { ...TRAINING_FLAGS.epochs, description: `training epochs per run (default ${ABLATE_DEFAULTS.epochs})` },
+  'batch-size': { ...TRAINING_FLAGS['batch-size'], description: `the seed's batch size (default 32; bn-small-batch / 4, bn-large-batch x 4)` },
 } as const;
 
 const usage = `Usage: skelnorm ablate [options]

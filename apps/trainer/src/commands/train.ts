@@ -87,7 +87,14 @@ async function train(initial: TrainConfig, dir: string, resume: boolean, io: Com
   const interrupt = interruptSignal();
   let outcome;
   try {
-    outcome = await trainModel(config, { data, run, progress, resume, signal: interrupt.signal });
+    outcome = await trainModel(config, {
+      data,
+      run,
+      progress,
+      resume,
+      signal: interrupt.signal,
+      onModel: (model) => io.out(`model: ${describeModel(model.modelName, model.config)}`),
+    });
   } finally {
     interrupt.release();
     progress.clear();
@@ -116,7 +123,7 @@ async function train(initial: TrainConfig, dir: string, resume: boolean, io: Com
   if (gapHint) notes.push(gapHint);
   const seconds = (performance.now() - started) / 1000;
   const report = renderRunReport({
-    title: `skelnorm train: ${config.model} (${String(config.modelOptions.norm ?? 'default norm')})`,
+    title: `skelnorm train: ${describeModel(outcome.model.modelName, outcome.model.config)}`,
     history: { ...recorder.history, ...(data.classNames ? { classNames: [...data.classNames] } : {}) },
     config: { ...config, data: data.description },
     backend,
@@ -141,4 +148,11 @@ async function train(initial: TrainConfig, dir: string, resume: boolean, io: Com
   io.out(`done in ${formatDuration(seconds)}; report: ${run.reportPath}`);
   if (recorder.lastCheckpoint) io.out(`checkpoint: ${recorder.lastCheckpoint}`);
   return outcome.interrupted ? 130 : 0;
+}
+
+/** `seed-cnn (norm batch, personMode per-person, bnMomentum 0.01, ...)`: the resolved options. */
+function describeModel(name: string, config: Readonly<Record<string, unknown>>): string {
+  return `${name} (${Object.entries(config)
+    .map(([k, v]) => `${k} ${String(v)}`)
+    .join(', ')})`;
 }

@@ -52,7 +52,7 @@ export class EventRecorder {
         this.stepsPerEpoch = event.stepsPerEpoch ?? 0;
         this.sinks.progress?.resetRate(event.globalStep);
         const from = event.resumedFrom ? `, resumed from ${event.resumedFrom} at epoch ${event.epoch + 1} step ${event.step}` : '';
-        this.log(`training ${event.numParameters.toLocaleString('en-US')} parameters, ${event.epochs} epochs${event.stepsPerEpoch ? ` x ${event.stepsPerEpoch} steps` : ''}, ${event.optimizer.name} lr ${event.optimizer.lr}, engine ${event.engine}${from}`);
+        this.log(`training ${event.numParameters.toLocaleString('en-US')} parameters, ${event.epochs} epoch${event.epochs === 1 ? '' : 's'}${event.stepsPerEpoch ? ` x ${event.stepsPerEpoch} steps` : ''}, ${event.optimizer.name} lr ${event.optimizer.lr}, engine ${event.engine}${from}`);
         break;
       }
       case 'step': {

@@ -55,40 +55,6 @@ export interface TrainConfig {
   readonly backend: BackendFlag;
 }
 
-/** Flags shared by `train` and `ablate`. */
-export const TRAINING_FLAGS = {
-  model: { type: 'string', description: 'model: seed-cnn|hcn|stgcn (default seed-cnn)' },
-  norm: { type: 'string', description: 'normalization: none|batch|layer|group|frozen|masked-batch (model default)' },
-  'person-mode': { type: 'string', description: 'per-person|per-person-stats|folded (model default)' },
-  'bn-momentum': { type: 'string', description: "BatchNorm momentum, PyTorch convention, or 'null' for a cumulative average", placeholder: 'M' },
-  'no-running-stats': { type: 'boolean', description: 'BatchNorm without running statistics (batch statistics in eval)' },
-  dropout: { type: 'number', description: 'dropout probability (model default)', min: 0, max: 0.99, placeholder: 'P' },
-  epochs: { type: 'int', description: 'training epochs', min: 1 },
-  'batch-size': { type: 'int', description: 'training batch size', min: 1 },
-  lr: { type: 'number', description: 'learning rate', min: 0, placeholder: 'LR' },
-  optimizer: { type: 'choice', choices: ['sgd', 'adam', 'adamw'], description: 'optimizer' },
-  momentum: { type: 'number', description: 'SGD momentum (default 0.9)', min: 0, max: 1 },
-  nesterov: { type: 'boolean', description: 'SGD with Nesterov momentum' },
-  'weight-decay': { type: 'number', description: 'weight decay (default 0; adamw 0.01)', min: 0 },
-  schedule: { type: 'choice', choices: ['constant', 'cosine', 'step'], description: 'learning-rate schedule' },
-  'warmup-epochs': { type: 'int', description: 'linear warmup epochs', min: 0 },
-  'label-smoothing': { type: 'number', description: 'label smoothing', min: 0, max: 1 },
-  'clip-grad-norm': { type: 'number', description: 'clip gradients to this global L2 norm', min: 0 },
-  recalibrate: { type: 'boolean', description: 'PreciseBN: re-estimate BatchNorm statistics before each evaluation' },
-  'no-shuffle': { type: 'boolean', description: 'keep the training order fixed (do not shuffle every epoch)' },
-  seed: { type: 'int', description: 'seed of weights, data order, dropout', min: 0 },
-  workers: { type: 'int', description: 'worker threads for data-parallel training (default: CPU cores; 1 = main thread)', min: 0 },
-  backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
-  data: { type: 'string', description: 'packed cache folder or folder of .skeleton files (default: built-in synthetic set)', placeholder: 'DIR' },
-  split: { type: 'choice', choices: ['ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset'], description: 'NTU benchmark split (default ntu60-xsub)' },
-  frames: { type: 'int', description: 'frames per sample', min: 8 },
-  classes: { type: 'int', description: 'synthetic set: number of classes', min: 2 },
-  'per-class': { type: 'int', description: 'synthetic set: samples per class', min: 2 },
-  'data-seed': { type: 'int', description: 'synthetic set: generator seed', min: 0 },
-} as const;
-
-export type TrainingFlags = ParsedFlags<typeof TRAINING_FLAGS>;
-
 /**
  * The defaults of `skelnorm train`: the seed CNN as the seed question built it, on the built-in
  * synthetic set, sized so that a run finishes in a few minutes on a 2-core machine.
@@ -106,6 +72,41 @@ export const TRAIN_DEFAULTS = {
   seed: 0,
   synthetic: { classes: 12, perClass: 48, seed: 0 },
 } as const;
+
+/** Flags shared by `train` and `ablate`. */
+export const TRAINING_FLAGS = {
+  model: { type: 'string', description: 'model: seed-cnn|hcn|stgcn (default seed-cnn)' },
+  norm: { type: 'string', description: 'normalization: none|batch|layer|group|frozen|masked-batch (model default)' },
+  'person-mode': { type: 'string', description: 'per-person|per-person-stats|folded (model default)' },
+  'bn-momentum': { type: 'string', description: "BatchNorm momentum, PyTorch convention, or 'null' for a cumulative average", placeholder: 'M' },
+  'no-running-stats': { type: 'boolean', description: 'BatchNorm without running statistics (batch statistics in eval)' },
+  dropout: { type: 'number', description: 'dropout probability (model default)', min: 0, max: 0.99, placeholder: 'P' },
+  epochs: { type: 'int', description: `training epochs (default ${TRAIN_DEFAULTS.epochs})`, min: 1 },
+  'batch-size': { type: 'int', description: `training batch size (default ${TRAIN_DEFAULTS.batchSize})`, min: 1 },
+  lr: { type: 'number', description: `learning rate (default ${TRAIN_DEFAULTS.lr}; sgd 0.01)`, min: 0, placeholder: 'LR' },
+  optimizer: { type: 'choice', choices: ['sgd', 'adam', 'adamw'], description: `optimizer (default ${TRAIN_DEFAULTS.optimizer})` },
+  momentum: { type: 'number', description: 'SGD momentum (default 0.9)', min: 0, max: 1 },
+  nesterov: { type: 'boolean', description: 'SGD with Nesterov momentum' },
+  'weight-decay': { type: 'number', description: 'weight decay (default 0; adamw 0.01)', min: 0 },
+  schedule: { type: 'choice', choices: ['constant', 'cosine', 'step'], description: 'learning-rate schedule (default constant)' },
+  'warmup-epochs': { type: 'int', description: 'linear warmup epochs', min: 0 },
+  'label-smoothing': { type: 'number', description: 'label smoothing (default 0)', min: 0, max: 1 },
+  'clip-grad-norm': { type: 'number', description: 'clip gradients to this global L2 norm', min: 0 },
+  recalibrate: { type: 'boolean', description: 'PreciseBN: re-estimate BatchNorm statistics before each evaluation' },
+  'no-shuffle': { type: 'boolean', description: 'keep the training order fixed (do not shuffle every epoch)' },
+  seed: { type: 'int', description: 'seed of weights, data order, dropout (default 0)', min: 0 },
+  workers: { type: 'int', description: 'worker threads for data-parallel training (default: CPU cores; 1 = main thread)', min: 0 },
+  backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
+  data: { type: 'string', description: '`skelnorm pack` output, sample cache, or folder of .skeleton files (default: the built-in synthetic set)', placeholder: 'DIR' },
+  split: { type: 'choice', choices: ['ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset'], description: 'NTU benchmark split (default ntu60-xsub)' },
+  frames: { type: 'int', description: `frames T per sample (default ${TRAIN_DEFAULTS.frames})`, min: 8 },
+  classes: { type: 'int', description: `synthetic set: classes, 2-30 (default ${TRAIN_DEFAULTS.synthetic.classes})`, min: 2, max: 30 },
+  'per-class': { type: 'int', description: `synthetic set: samples per class (default ${TRAIN_DEFAULTS.synthetic.perClass})`, min: 2 },
+  'data-seed': { type: 'int', description: `synthetic set: generator seed (default ${TRAIN_DEFAULTS.synthetic.seed})`, min: 0 },
+} as const;
+
+export type TrainingFlags = ParsedFlags<typeof TRAINING_FLAGS>;
+
 
 function parseMomentum(text: string | undefined): number | null | undefined {
   if (text === undefined) return undefined;

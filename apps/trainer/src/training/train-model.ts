@@ -27,6 +27,8 @@ export interface TrainModelOptions {
   /** Write checkpoints into the run folder. Default true when there is a run folder. */
   readonly checkpoints?: boolean;
   readonly signal?: AbortSignal;
+  /** Called once the model is built (to print what is trained). */
+  readonly onModel?: (model: SkeletonModel) => void;
 }
 
 export interface TrainModelOutcome {
@@ -56,6 +58,7 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
   const started = performance.now();
   const { data } = options;
   const { model, options: modelOptions } = buildModel(config, data.numClasses);
+  options.onModel?.(model);
   const recorder = new EventRecorder({
     ...(options.run ? { run: options.run } : {}),
     ...(options.progress ? { progress: options.progress } : {}),

@@ -69,7 +69,7 @@ export class TrainingPanel {
     private readonly backend: BackendControl,
     private readonly inference: InferencePanel,
   ) {
-    for (const [id, initial] of [['variant-a', 'seed-bn'], ['variant-b', 'bn-folded']] as const) {
+    for (const [id, initial] of [['variant-a', 'seed-bn'], ['variant-b', 'group-norm']] as const) {
       const select = byId<HTMLSelectElement>(id);
       const choices = id === 'variant-b' ? [{ name: NO_VARIANT, description: 'train run A alone' }, ...trainingVariants] : trainingVariants;
       select.replaceChildren(

@@ -19,10 +19,10 @@ export const chromiumArgs: readonly string[] = [
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
-/** `SKELNORM_CHROMIUM`, else the first Chromium found at the usual Debian/Ubuntu paths. */
+/** `SKELNORM_CHROMIUM` (when it exists), else the first Chromium found at the usual Debian/Ubuntu paths. */
 export function findChromium(): string | undefined {
   const fromEnv = process.env['SKELNORM_CHROMIUM'];
-  if (fromEnv !== undefined && fromEnv !== '') return fromEnv;
+  if (fromEnv !== undefined && fromEnv !== '') return existsSync(fromEnv) ? fromEnv : undefined;
   return CANDIDATES.find((path) => existsSync(path));
 }
 
@@ -34,7 +34,7 @@ export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();
   if (executablePath === undefined) {
     throw new Error(
-      `No Chromium found (looked at SKELNORM_CHROMIUM, ${CANDIDATES.join(', ')}). Install Debian's 'chromium' package or set SKELNORM_CHROMIUM.`,
+      `No Chromium found (SKELNORM_CHROMIUM=${process.env['SKELNORM_CHROMIUM'] ?? '(unset)'}, ${CANDIDATES.join(', ')}). Install Debian's 'chromium' package or set SKELNORM_CHROMIUM.`,
     );
   }
   return chromium.launch({ executablePath, args: [...chromiumArgs] });

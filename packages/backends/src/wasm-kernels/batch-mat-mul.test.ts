@@ -58,6 +58,9 @@ describe('BatchMatMul on wasm (transposes made explicit)', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
     unregisterWasmTrainingKernels();
     expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(original);
+    expect(registerWasmTrainingKernels(['Conv2DBackpropFilter'])).toEqual(['Conv2DBackpropFilter']);
+    expect(tf.getKernel('BatchMatMul', 'wasm')).toBe(original);
+    expect(() => registerWasmTrainingKernels(['Conv3D'])).toThrow(/no kernel Conv3D/);
     registerWasmTrainingKernels();
   });
 });

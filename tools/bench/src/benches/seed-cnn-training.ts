@@ -20,6 +20,7 @@ const TFJS_RUNNERS: readonly { variant: string; steps: (o: BenchOptions) => numb
   { variant: 'node', steps: (o) => o.steps, warmup: (o) => o.warmup },
   { variant: 'node-webgpu', steps: () => 1, warmup: () => 1 },
   { variant: 'wasm', steps: (o) => o.steps, warmup: (o) => o.warmup },
+  { variant: 'wasm-shipped', steps: (o) => Math.min(o.steps, 3), warmup: () => 1 },
   { variant: 'cpu', steps: () => 1, warmup: () => 0 },
 ];
 
