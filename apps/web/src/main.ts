@@ -14,10 +14,14 @@ const viewer = new ViewerPanel();
 const inference = new InferencePanel(viewer);
 const training = new TrainingPanel(backend, inference);
 
-/** Batches of 16 for the doctor: inputs and person masks (labels are not needed). */
+/**
+ * Batches of up to 16 for the doctor: inputs and person masks (labels are not needed). Batch
+ * statistics need 2 samples or more, so a trailing single sample is left out.
+ */
 function toBatches(samples: readonly SkeletonSample[]): Awaited<ReturnType<DiagnosisData>> {
+  if (samples.length < 2) throw new Error(`the doctor needs 2 samples or more (BatchNorm batch statistics), got ${samples.length}: load more .skeleton files`);
   const batches = [];
-  for (let i = 0; i < samples.length; i += 16) {
+  for (let i = 0; i + 1 < samples.length; i += 16) {
     const batch = collateSkeletons(samples.slice(i, i + 16));
     batch.y.dispose();
     batches.push({ x: batch.x, mask: batch.mask });

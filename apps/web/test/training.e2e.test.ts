@@ -123,6 +123,14 @@ describe.skipIf(noBrowser)('training in the page', () => {
       await page.waitForFunction(() => /^loaded /.test(document.getElementById('checkpoint-status')?.textContent ?? ''));
       expect(await page.textContent('#checkpoint-status')).toMatch(/seed-cnn \(norm "batch", personMode "per-person", bnMomentum 0.01, frames 8, numClasses 4\)/);
 
+      // The trainer checkpoint (what `skelnorm train` writes: weights, optimizer slots, run state).
+      const [checkpoint] = await Promise.all([page.waitForEvent('download'), page.locator('#runs .run').first().locator('button.export-checkpoint').click()]);
+      const checkpointPath = join(artifactsDir, checkpoint.suggestedFilename());
+      await checkpoint.saveAs(checkpointPath);
+      await page.setInputFiles('#checkpoint-input', checkpointPath);
+      await page.waitForFunction(() => /^loaded seed-bn-checkpoint/.test(document.getElementById('checkpoint-status')?.textContent ?? ''));
+      expect(await page.textContent('#checkpoint-status')).toMatch(/numClasses 4\), trained 4 steps \(epoch 2 of 2\)$/);
+
       // Classify the real two-person sample (or a synthetic one when the shared samples are absent).
       const sample = ntuSample('S001C003P008R002A058.skeleton');
       if (sample !== undefined) await page.setInputFiles('#skeleton-input', sample);
@@ -146,6 +154,35 @@ describe.skipIf(noBrowser)('training in the page', () => {
       expect(calls).toEqual(['2', '2', '2', '1']);
       await page.locator('#doctor').screenshot({ path: join(artifactsDir, 'doctor.png') });
       await page.screenshot({ path: join(artifactsDir, 'app-full.png'), fullPage: true });
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('stops both runs on Stop, and a new comparison frees the old one (no tensor growth)', async () => {
+    const app = await openApp(browser, site.url, 'wasm');
+    try {
+      const { page } = app;
+      const liveTensors = () => page.evaluate(() => (window as unknown as { skelnorm: { tf: { memory(): { numTensors: number } } } }).skelnorm.tf.memory().numTensors);
+      await configureTinyRun(page, 'seed-bn');
+      await page.selectOption('#variant-b', 'layer-norm');
+      await setField(page, 'epochs', '50');
+      const stopAfterFirstStep = async () => {
+        await page.click('#start-training');
+        await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('#runs .run')].some((r) => JSON.parse(r.dataset['losses'] ?? '[]').length > 0));
+        await page.click('#stop-training');
+        await page.waitForSelector('#runs[data-state="finished"]');
+        return page.$$eval('#runs .run', (cards) => cards.map((c) => [(c as HTMLElement).dataset['state'], JSON.parse((c as HTMLElement).dataset['losses'] ?? '[]').length]));
+      };
+      const first = await stopAfterFirstStep();
+      expect(first.map(([state]) => state)).toEqual(['stopped', 'stopped']);
+      for (const [, steps] of first) expect(steps).toBeLessThan(100);
+      expect(await page.isEnabled('#start-training')).toBe(true);
+      expect(await page.isEnabled('#runs .run button.export-weights')).toBe(true);
+      const after = await liveTensors();
+      await stopAfterFirstStep();
+      expect(await liveTensors()).toBe(after);
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

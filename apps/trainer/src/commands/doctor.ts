@@ -5,7 +5,7 @@ import { UsageError, type Command, type CommandIO } from '../command.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { loadModelFile, saveModelFile } from '../training/model-file.js';
-import { repairModel } from '../training/repair-model.js';
+import { assertRebuildable, repairModel } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
 import { disposingBatches, MIXED_ORDER_SEED } from '../training/training-data.js';
 import { withDataFlags } from './eval.js';
@@ -68,6 +68,7 @@ export const command: Command = {
       io.out(`test accuracy before: ${pct(before.top1)} (eval mode; ${pct(beforeBatchStats.top1)} with batch statistics)`);
       io.out(`test accuracy after:  ${pct(after.top1)} (eval mode, repaired)  ${after.top1 >= before.top1 ? '+' : ''}${((after.top1 - before.top1) * 100).toFixed(1)} points`);
       if (flags.repair && flags.out) {
+        assertRebuildable(model, repaired.options);
         await saveModelFile(flags.out, model, repaired.options, config);
         io.out(`wrote repaired model: ${flags.out} (evaluate with: skelnorm eval ${flags.out})`);
       }
@@ -91,10 +92,10 @@ function printDiagnosis(report: DiagnosisReport, io: CommandIO): void {
     l.momentum === null ? 'cumulative' : String(l.momentum),
     num(l.meanShiftSigma?.mean),
     num(l.varianceRatio?.mean),
-    num(l.callSiteDistance?.meanShiftSigma.mean),
+    l.callSiteDistance ? `${num(l.callSiteDistance.meanShiftSigma.mean)} / ${num(l.callSiteDistance.varianceRatio.mean)}` : '–',
     l.verdict,
   ]);
-  const header = ['layer', 'kind', 'calls', 'momentum', 'mean shift (σ)', 'var ratio', 'call sites apart (σ)', 'verdict'];
+  const header = ['layer', 'kind', 'calls', 'momentum', 'mean shift (σ)', 'var ratio', 'call sites apart (σ / var ratio)', 'verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   io.out(line(header));

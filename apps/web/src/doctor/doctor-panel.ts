@@ -51,6 +51,9 @@ export class DoctorPanel {
     } catch (error) {
       this.status.textContent = error instanceof Error ? error.message : String(error);
       this.status.classList.add('error');
+      byId('doctor-summary').replaceChildren();
+      byId('doctor-chart').replaceChildren();
+      byId('doctor-table').replaceChildren();
     } finally {
       for (const batch of batches) {
         batch.x.dispose();

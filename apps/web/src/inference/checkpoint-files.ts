@@ -1,4 +1,4 @@
-import { createModel, loadTorchCheckpoint, modelFromCheckpoint, modelInfo, type SkeletonModel } from '@skelnorm/models';
+import { createModel, loadTorchCheckpoint, modelInfo, type SkeletonModel } from '@skelnorm/models';
 import { readSafetensors } from '@skelnorm/nn';
 import { loadCheckpointWeights } from '@skelnorm/trainer';
 import { syntheticClasses } from '@skelnorm/data';
@@ -33,6 +33,17 @@ export interface LoadedCheckpoint {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A JSON object from metadata text; undefined when absent or not an object. */
+function parseJsonRecord(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return isRecord(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function asRunConfig(value: unknown): RunConfigLike | undefined {
   if (!isRecord(value)) return undefined;
@@ -92,8 +103,10 @@ function summarizeOptions(model: SkeletonModel): string {
 
 /**
  * Rebuilds a model from the files a user picked:
- * - a trainer checkpoint (`checkpoints/epoch-*.safetensors` of `skelnorm train`): the run
- *   configuration comes from its metadata, or from a picked `config.json` / companion `.json`;
+ * - a trainer checkpoint (`checkpoints/epoch-*.safetensors` of `skelnorm train`): weights under
+ *   `model.`, the model's name and options in the metadata (`model`, `config`), the run
+ *   configuration in the trainer state; older ones without `model` need the run's `config.json`
+ *   or the checkpoint's companion `.json`;
  * - a zoo export (`exportTorchCheckpoint`, metadata `model` + `config`): needs nothing else;
  * - plain PyTorch-layout weights plus a run `config.json`.
  *
@@ -117,44 +130,28 @@ export async function loadCheckpointFiles(files: readonly File[]): Promise<Loade
     if (jsonConfig === undefined) throw new Error(`${json.name}: holds no run configuration (no "model" field, nor a trainer state with "config")`);
   }
 
+  const trainerState = parseJsonRecord(metadata['skelnorm.trainer']);
+  const runConfig = jsonConfig ?? asRunConfig(trainerState?.['config']);
+  // Zoo exports and trainer checkpoints both record the model's name and resolved options.
+  const zooOptions = metadata['model'] === undefined ? undefined : parseJsonRecord(metadata['config'] ?? '{}');
   let model: SkeletonModel;
+  if (metadata['model'] !== undefined && zooOptions !== undefined) model = createModel(metadata['model'], zooOptions);
+  else if (runConfig !== undefined) model = modelFromRunConfig(runConfig);
+  else throw new Error(`${weights.name}: its metadata does not say which model it holds; pick the run's config.json (or the checkpoint's .json) too`);
+
   let progress = '';
-  let data: RunConfigLike['data'];
-  if (metadata['model'] !== undefined && jsonConfig === undefined) {
-    model = modelFromCheckpoint(bytes, weights.name);
-    try {
-      data = metadata['data'] === undefined ? undefined : (JSON.parse(metadata['data']) as RunConfigLike['data']);
-    } catch {
-      data = undefined;
+  try {
+    if (trainerState !== undefined) {
+      const state = loadCheckpointWeights(model, bytes, weights.name);
+      progress = `, trained ${state.globalStep} steps (epoch ${state.epoch} of ${state.epochs})`;
+    } else {
+      loadTorchCheckpoint(model, bytes, { source: weights.name });
     }
-  } else {
-    const trainerMeta = metadata['skelnorm.trainer'];
-    let trainerState: Record<string, unknown> | undefined;
-    if (trainerMeta !== undefined) {
-      try {
-        trainerState = JSON.parse(trainerMeta) as Record<string, unknown>;
-      } catch {
-        trainerState = undefined;
-      }
-    }
-    const config = jsonConfig ?? asRunConfig(trainerState);
-    if (config === undefined) {
-      throw new Error(`${weights.name}: its metadata does not say which model it holds; pick the run's config.json (or the checkpoint's .json) too`);
-    }
-    model = modelFromRunConfig(config);
-    data = config.data;
-    try {
-      if (trainerMeta !== undefined) {
-        const state = loadCheckpointWeights(model, bytes, weights.name);
-        progress = `, trained ${state.globalStep} steps (epoch ${state.epoch} of ${state.epochs})`;
-      } else {
-        loadTorchCheckpoint(model, bytes, { source: weights.name });
-      }
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
+  } catch (error) {
+    model.dispose();
+    throw error;
   }
+  const data = runConfig?.data ?? (parseJsonRecord(metadata['data']) as RunConfigLike['data'] | undefined);
   model.eval();
   const shape = inputShapeOf(model);
   return {

@@ -57,6 +57,7 @@ export class RunCard {
     this.exportCheckpoint = button('export trainer checkpoint', () => void this.downloadCheckpoint());
     this.useForInference = button('use for inference', () => onUse(run));
     this.exportWeights.classList.add('export-weights');
+    this.exportCheckpoint.classList.add('export-checkpoint');
     actions.append(this.exportWeights, this.exportCheckpoint, this.useForInference);
     this.root.append(title, description, this.status, charts, actions);
     container.append(this.root);

@@ -15,6 +15,22 @@ const OPTIMIZERS: Readonly<Record<TrainingRequest['optimizer'], OptimizerSpec>> 
   sgd: { name: 'sgd', lr: 0.01, momentum: 0.9 },
 };
 
+/**
+ * Lets the page handle input and paint. On wasm and cpu every tensor read resolves as a microtask,
+ * so without this a whole run would execute as one task: frozen curves, an unclickable Stop.
+ * A MessageChannel task, unlike setTimeout, is not throttled in background tabs.
+ */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
 /** Run B's "no second run" choice. */
 const NO_VARIANT = 'none';
 
@@ -59,7 +75,7 @@ function fitData(splits: SyntheticSplits, batchSize: number): FitData {
 export class TrainingPanel {
   private runs: TrainingRun[] = [];
   private cards: RunCard[] = [];
-  private controller: AbortController | undefined;
+  private stopRequested = false;
   private running: Promise<ComparisonResult> | undefined;
   private readonly startButton = byId<HTMLButtonElement>('start-training');
   private readonly stopButton = byId<HTMLButtonElement>('stop-training');
@@ -131,7 +147,7 @@ export class TrainingPanel {
 
   /** Stops every run after its current step. */
   stop(): void {
-    this.controller?.abort();
+    this.stopRequested = true;
   }
 
   private async train(request: TrainingRequest): Promise<ComparisonResult> {
@@ -148,7 +164,7 @@ export class TrainingPanel {
     container.replaceChildren();
     container.dataset['state'] = 'running';
     container.dataset['backend'] = backend;
-    this.controller = new AbortController();
+    this.stopRequested = false;
     try {
       const splits = this.splits(request.classes, request.perClass, request.seed, request.frames);
       if (splits.train.length < request.batchSize || request.batchSize < 2) {
@@ -173,16 +189,22 @@ export class TrainingPanel {
           backend,
         },
       };
-      this.runs = request.variants.map((name) => new TrainingRun(variantByName(name), settings, this.controller!.signal));
+      this.runs = request.variants.map((name) => new TrainingRun(variantByName(name), settings));
       this.cards = this.runs.map((run, i) => new RunCard(container, run, String.fromCharCode(65 + i), (r) => this.useForInference(r)));
       // One event of each run in turn: both advance step by step, so their curves grow together.
       let active = this.runs.map((run, i) => ({ run, card: this.cards[i]! }));
       while (active.length > 0) {
         const still: typeof active = [];
         for (const entry of active) {
+          await yieldToPage();
+          if (this.stopRequested) break;
           const event = await entry.run.next();
           if (event?.type !== 'start') entry.card.refresh();
           if (event !== undefined) still.push(entry);
+        }
+        if (this.stopRequested) {
+          for (const entry of active) await entry.run.stop();
+          break;
         }
         active = still;
       }
@@ -223,9 +245,14 @@ export class TrainingPanel {
     return this.runs.find((r) => r.history.steps.length > 0);
   }
 
-  /** A held-out sample of the form's synthetic set, for the viewer. */
+  /**
+   * The `index`-th held-out sample of the form's synthetic set, for the viewer, cycling through the
+   * classes first (sample k of class c for index k * classes + c).
+   */
   sample(index: number): SkeletonSample | undefined {
-    const splits = this.currentSplits();
-    return splits.test[index % Math.max(1, splits.test.length)];
+    const { test, numClasses } = this.currentSplits();
+    const label = index % numClasses;
+    const ofClass = test.filter((s) => s.label === label);
+    return ofClass[Math.floor(index / numClasses) % Math.max(1, ofClass.length)] ?? test[0];
   }
 }

@@ -47,7 +47,6 @@ export class TrainingRun {
   constructor(
     readonly variant: TrainingVariant,
     readonly settings: RunSettings,
-    signal: AbortSignal,
   ) {
     this.model = createModel('seed-cnn', {
       ...variant.modelOptions,
@@ -63,7 +62,6 @@ export class TrainingRun {
       stepsPerEpoch: settings.stepsPerEpoch,
       checkpoint: { store: this.store, config: { ...settings.config, modelOptions: variant.modelOptions, variant: variant.name } },
       ...(this.model instanceof SeedCnn ? { generators: { model: this.model.generator } } : {}),
-      signal,
     });
   }
 
@@ -96,8 +94,8 @@ export class TrainingRun {
         this.state = 'done';
         break;
       case 'error':
-        this.state = event.error.name === 'AbortError' ? 'stopped' : 'failed';
-        if (this.state === 'failed') this.error = event.error.message;
+        this.state = 'failed';
+        this.error = event.error.message;
         break;
       default:
         break;
@@ -125,6 +123,16 @@ export class TrainingRun {
       steps: String(this.lastStep()),
       ...(data === undefined ? {} : { data: JSON.stringify(data) }),
     });
+  }
+
+  /**
+   * Ends the run between two steps by leaving the event stream (`return()`), which disposes the
+   * optimizer and everything `fit` holds; the model keeps its weights. (Aborting through
+   * `FitOptions.signal` instead would stop inside a step, after the batch was pulled.)
+   */
+  async stop(): Promise<void> {
+    if (this.state === 'idle' || this.state === 'running') this.state = 'stopped';
+    await this.events.return(undefined);
   }
 
   /** Frees the model (the event stream disposes its optimizer itself). */

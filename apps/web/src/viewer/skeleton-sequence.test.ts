@@ -16,6 +16,12 @@ describe('skeleton sequences', () => {
     expect(appearanceAt(sequence.persons[0]!, 1)).toBe(-1);
   });
 
+  it('turns a z-up (view-aligned) sample to y up, facing the camera', () => {
+    // One joint at x = 1 (the shoulder side), y = 2 (behind the person), z = 3 (up).
+    const sequence = sequenceFromPacked('s', Float32Array.from([1, 2, 3]), [1, 1, 1, 3], 'z');
+    expect([...sequence.persons[0]!.xyz]).toEqual([-1, 3, 2]);
+  });
+
   it('frames the camera on the joints: box centre, half diagonal, lowest y', () => {
     const person = { label: 'p', frames: Int32Array.from([0]), xyz: Float32Array.from([0, 0, 2, 2, 2, 3]) };
     const bounds = sequenceBounds({ name: 's', frameCount: 1, jointCount: 2, persons: [person] });

@@ -38,11 +38,16 @@ export function sequenceFromSkeletonFile(file: SkeletonFile): SkeletonSequence {
 /**
  * A packed sample `[M, T, V, C]` (C >= 3, x y z first) as a sequence. A person slot that is all
  * zeros (the padding of a single-person action) is left out; frames of zeros are skipped.
+ *
+ * `up` says which axis the sample's spine points along. `packSkeleton`'s view alignment turns it
+ * to z (shoulders to +x, so the person faces -y); the viewer wants Kinect's axes (y up, the person
+ * facing the camera at -z), so z-up coordinates are turned by (x, y, z) -> (-x, z, y), a rotation.
  */
 export function sequenceFromPacked(
   name: string,
   data: Float32Array,
   shape: readonly [number, number, number, number],
+  up: 'y' | 'z' = 'y',
 ): SkeletonSequence {
   const [M, T, V, C] = shape;
   const persons: SequencePerson[] = [];
@@ -57,7 +62,9 @@ export function sequenceFromPacked(
       frames.push(t);
       for (let v = 0; v < V; v++) {
         const j = base + v * C;
-        xyz.push(data[j]!, data[j + 1]!, data[j + 2]!);
+        const [x, y, z] = [data[j]!, data[j + 1]!, data[j + 2]!];
+        if (up === 'z') xyz.push(-x, z, y);
+        else xyz.push(x, y, z);
       }
     }
     if (frames.length > 0) {

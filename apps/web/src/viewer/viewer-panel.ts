@@ -95,11 +95,14 @@ export class ViewerPanel {
     }
   }
 
-  /** Shows a packed sample (e.g. from the synthetic generator), already centred and aligned. */
+  /**
+   * Shows a packed sample (e.g. from the synthetic generator), centred and view-aligned by
+   * `packSkeleton` (spine along z).
+   */
   showSample(sample: SkeletonSample, origin: string): void {
     this.shown = undefined;
     this.input = { sample };
-    this.viewer.load(sequenceFromPacked(sample.name, sample.data, sampleShape(sample)));
+    this.viewer.load(sequenceFromPacked(sample.name, sample.data, sampleShape(sample), 'z'));
     const present = [...sample.personMask].filter((m) => m > 0).length;
     this.renderFacts(
       [
