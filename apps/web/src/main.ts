@@ -39,7 +39,8 @@ const doctor = new DoctorPanel(inference, doctorData);
 let syntheticIndex = 0;
 byId('synthetic-sample').addEventListener('click', () => {
   const sample = training.sample(syntheticIndex++);
-  if (sample !== undefined) viewer.showSample(sample, 'synthetic generator, held-out split');
+  const names = training.currentSplits().classNames;
+  if (sample !== undefined) viewer.showSample(sample, 'synthetic generator, held-out split', names[sample.label] ?? `class ${sample.label}`);
 });
 byId('use-trained').addEventListener('click', () => {
   const run = training.latestRun();

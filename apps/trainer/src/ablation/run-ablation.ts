@@ -8,7 +8,7 @@ import { RunFolder } from '../run/run-folder.js';
 import { repairModel } from '../training/repair-model.js';
 import type { TrainConfig } from '../training/train-config.js';
 import { trainModel } from '../training/train-model.js';
-import { disposingBatches, MIXED_ORDER_SEED, type TrainingData } from '../training/training-data.js';
+import { disposingBatches, type TrainingData } from '../training/training-data.js';
 import type { AblationRun } from './ablation-table.js';
 import type { AblationVariant } from './variants.js';
 
@@ -37,7 +37,7 @@ async function measure(
   const test = await evaluate(model, data.testBatches(config.evalBatchSize), options);
   const trainEval = await evaluate(model, data.trainEvalBatches(config.evalBatchSize), options);
   // Batch statistics with the training batch size: what the layers saw in training.
-  const batchStats = await evaluate(model, data.testBatches(config.batchSize, MIXED_ORDER_SEED), { ...options, batchStatistics: true });
+  const batchStats = await evaluate(model, data.testBatches(config.batchSize), { ...options, batchStatistics: true });
   return { runningTrainAccuracy, trainAccuracyEval: trainEval.top1, testAccuracy: test.top1, testAccuracyBatchStats: batchStats.top1 };
 }
 

@@ -7,7 +7,7 @@ import { loadTrainingData } from '../training/load-training-data.js';
 import { loadModelFile, saveModelFile } from '../training/model-file.js';
 import { assertRebuildable, repairModel } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
-import { disposingBatches, MIXED_ORDER_SEED } from '../training/training-data.js';
+import { disposingBatches } from '../training/training-data.js';
 import { withDataFlags } from './eval.js';
 
 const FLAGS = {
@@ -54,7 +54,7 @@ export const command: Command = {
       const trainBatches = () => data.trainEvalBatches(statsBatch);
 
       const before = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
-      const beforeBatchStats = await evaluate(model, data.testBatches(statsBatch, MIXED_ORDER_SEED), { numClasses: data.numClasses, batchStatistics: true });
+      const beforeBatchStats = await evaluate(model, data.testBatches(statsBatch), { numClasses: data.numClasses, batchStatistics: true });
       const report = await diagnose(model, disposingBatches(trainBatches()));
       printDiagnosis(report, io);
 

@@ -6,7 +6,6 @@ import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { loadModelFile } from '../training/model-file.js';
 import { BACKENDS, TRAINING_FLAGS, type TrainConfig } from '../training/train-config.js';
-import { MIXED_ORDER_SEED } from '../training/training-data.js';
 
 const FLAGS = {
   data: TRAINING_FLAGS.data,
@@ -46,7 +45,7 @@ export const command: Command = {
       results.test = await evaluate(loaded.model, data.testBatches(batchSize), { numClasses: data.numClasses });
       io.out(`test (eval mode): top-1 ${pct(results.test.top1)}, top-5 ${pct(results.test.top5)}, loss ${results.test.loss.toFixed(4)} on ${results.test.count} samples`);
       if (flags['batch-stats']) {
-        results.testBatchStatistics = await evaluate(loaded.model, data.testBatches(config.batchSize ?? batchSize, MIXED_ORDER_SEED), {
+        results.testBatchStatistics = await evaluate(loaded.model, data.testBatches(config.batchSize ?? batchSize), {
           numClasses: data.numClasses,
           batchStatistics: true,
         });

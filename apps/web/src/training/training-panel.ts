@@ -52,18 +52,28 @@ export interface ComparisonResult {
   readonly runs: { readonly variant: string; readonly state: string; readonly losses: number[]; readonly msPerStep: number[]; readonly testTop1?: number }[];
 }
 
+/**
+ * Evaluation batch size near `batchSize` that leaves no batch of one sample: BatchNorm without
+ * running statistics normalizes with the batch's own statistics in eval mode too, and one sample
+ * has none.
+ */
+function evalBatchSize(samples: number, batchSize: number): number {
+  return samples % batchSize === 1 ? batchSize + 1 : batchSize;
+}
+
 /** Training batches of one epoch: the whole set shuffled with the epoch's seed, then batched. */
 function fitData(splits: SyntheticSplits, batchSize: number): FitData {
   const train = Dataset.fromArray(splits.train);
   const test = Dataset.fromArray(splits.test);
   // The train split in eval mode: the same samples without shuffling (what "train accuracy in
   // eval mode" means), capped at the size of the test split to keep evaluations short.
-  const trainEval = Dataset.fromArray(splits.train.slice(0, splits.test.length));
+  const trainEvalSamples = splits.train.slice(0, splits.test.length);
+  const trainEval = Dataset.fromArray(trainEvalSamples);
   return {
     // drop_last as PyTorch users set it for BatchNorm: a last batch of one sample has no batch statistics.
     train: (epoch, seed) => train.shuffle(epochSeed(seed, epoch)).batch(batchSize, { dropRemainder: true }).epoch(epoch),
-    test: () => test.batch(batchSize).epoch(0),
-    trainEval: () => trainEval.batch(batchSize).epoch(0),
+    test: () => test.batch(evalBatchSize(splits.test.length, batchSize)).epoch(0),
+    trainEval: () => trainEval.batch(evalBatchSize(trainEvalSamples.length, batchSize)).epoch(0),
   };
 }
 

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { SeedCnn, createModel, exportTorchCheckpoint, type SkeletonModel } from '@skelnorm/models';
 import { MemoryCheckpointStore, fit, type FitData, type OptimizerSpec, type TrainEvent } from '@skelnorm/trainer';
 import type { TrainingVariant } from './training-variants.js';
@@ -144,9 +143,4 @@ export class TrainingRun {
   private lastStep(): number {
     return this.history.steps.at(-1)?.[0] ?? 0;
   }
-}
-
-/** Number of live tensors: the panel shows it so that a leak is visible while training. */
-export function liveTensors(): number {
-  return tf.memory().numTensors;
 }

@@ -99,7 +99,7 @@ export class ViewerPanel {
    * Shows a packed sample (e.g. from the synthetic generator), centred and view-aligned by
    * `packSkeleton` (spine along z).
    */
-  showSample(sample: SkeletonSample, origin: string): void {
+  showSample(sample: SkeletonSample, origin: string, labelName: string): void {
     this.shown = undefined;
     this.input = { sample };
     this.viewer.load(sequenceFromPacked(sample.name, sample.data, sampleShape(sample), 'z'));
@@ -108,7 +108,7 @@ export class ViewerPanel {
       [
         ['name', sample.name],
         ['source', origin],
-        ['label', describeAction(sample.label)],
+        ['label', labelName],
         ['frames', String(sample.frames)],
         ['persons', String(present)],
       ],
