@@ -84,12 +84,16 @@ describe('fit', () => {
     const model = new TinyNet();
     const controller = new AbortController();
     const events: TrainEvent[] = [];
-    for await (const e of fit(model, { train: epochBatches(makeSamples(32), 4) }, { epochs: 5, signal: controller.signal })) {
+    const samples = makeSamples(32);
+    const before = tf.memory().numTensors;
+    for await (const e of fit(model, { train: epochBatches(samples, 4) }, { epochs: 5, signal: controller.signal })) {
       events.push(e);
       if (e.type === 'step' && e.globalStep === 2) controller.abort();
     }
     expect(only(events, 'step')).toHaveLength(2);
     expect(events.at(-1)?.type).toBe('error');
+    // The batch pulled when the abort was seen is disposed too.
+    expect(tf.memory().numTensors).toBe(before);
     model.dispose();
   });
 });

@@ -121,10 +121,11 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
           disposeBatch(batch);
           continue;
         }
-        options.signal?.throwIfAborted();
         lr = lrAt();
         let outcome: StepOutcome;
         try {
+          // Inside the try: an abort must still dispose the batch it has already pulled.
+          options.signal?.throwIfAborted();
           outcome = await engine.step(batch, lr);
           if (!outcome.finite && guard) {
             await engine.pull();
