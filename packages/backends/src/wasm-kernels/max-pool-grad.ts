@@ -32,31 +32,37 @@ export const maxPoolGradKernel: Omit<KernelConfig, 'backendName'> = {
     dx.fill(0);
     const xRowStride = inWidth * channels;
     const xBatchStride = inHeight * xRowStride;
-    let gIndex = 0;
+    // Per window, all channels at once: the reads stream through contiguous channel runs.
+    const best = new Float32Array(channels);
+    const bestIndex = new Int32Array(channels);
+    let gBase = 0;
     for (let b = 0; b < batchSize; b++) {
       const xBatch = b * xBatchStride;
       for (let yR = 0; yR < outHeight; yR++) {
         const rCorner = yR * strideHeight - top;
         const rMin = Math.max(0, rCorner);
         const rMax = Math.min(inHeight, rCorner + filterHeight);
-        for (let yC = 0; yC < outWidth; yC++) {
+        for (let yC = 0; yC < outWidth; yC++, gBase += channels) {
           const cCorner = yC * strideWidth - left;
           const cMin = Math.max(0, cCorner);
           const cMax = Math.min(inWidth, cCorner + filterWidth);
-          for (let d = 0; d < channels; d++, gIndex++) {
-            let best = -Infinity;
-            let bestIndex = -1;
-            for (let r = rMin; r < rMax; r++) {
-              let index = xBatch + r * xRowStride + cMin * channels + d;
-              for (let c = cMin; c < cMax; c++, index += channels) {
-                const v = x[index]!;
-                if (v > best) {
-                  best = v;
-                  bestIndex = index;
+          best.fill(-Infinity);
+          bestIndex.fill(-1);
+          for (let r = rMin; r < rMax; r++) {
+            for (let c = cMin; c < cMax; c++) {
+              const base = xBatch + r * xRowStride + c * channels;
+              for (let d = 0; d < channels; d++) {
+                const v = x[base + d]!;
+                if (v > best[d]!) {
+                  best[d] = v;
+                  bestIndex[d] = base + d;
                 }
               }
             }
-            if (bestIndex >= 0) dx[bestIndex] = dx[bestIndex]! + g[gIndex]!;
+          }
+          for (let d = 0; d < channels; d++) {
+            const index = bestIndex[d]!;
+            if (index >= 0) dx[index] = dx[index]! + g[gBase + d]!;
           }
         }
       }
