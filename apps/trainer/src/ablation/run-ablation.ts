@@ -37,7 +37,7 @@ async function measure(
   const test = await evaluate(model, data.testBatches(config.evalBatchSize), options);
   const trainEval = await evaluate(model, data.trainEvalBatches(config.evalBatchSize), options);
   // Batch statistics with the training batch size: what the layers saw in training.
-  const batchStats = await evaluate(model, data.testBatches(config.batchSize), { ...options, batchStatistics: true });
+  const batchStats = await evaluate(model, data.statisticsBatches('test', config.batchSize), { ...options, batchStatistics: true });
   return { runningTrainAccuracy, trainAccuracyEval: trainEval.top1, testAccuracy: test.top1, testAccuracyBatchStats: batchStats.top1 };
 }
 
@@ -49,7 +49,8 @@ const failed = (variant: string, seed: number, error: unknown, seconds: number):
   testAccuracy: Number.NaN,
   testAccuracyBatchStats: Number.NaN,
   seconds,
-  error: error instanceof Error ? error.message : String(error),
+  // Errors from worker replicas carry their stack in the message: keep the first line.
+  error: (error instanceof Error ? error.message : String(error)).split('\n')[0]!,
 });
 
 /**
@@ -119,9 +120,9 @@ export async function runAblation(plan: AblationPlan): Promise<AblationRun[]> {
             const t0 = performance.now();
             try {
               if (d.derive === 'precise-bn') {
-                await recalibrate(model, disposingBatches(data.trainEvalBatches(config.batchSize)));
+                await recalibrate(model, disposingBatches(data.statisticsBatches('train', config.batchSize)));
               } else {
-                const repaired = await repairModel(model, () => data.trainEvalBatches(config.batchSize));
+                const repaired = await repairModel(model, () => data.statisticsBatches('train', config.batchSize));
                 model = repaired.model;
               }
               const extra = (performance.now() - t0) / 1000;

@@ -51,10 +51,10 @@ export const command: Command = {
       io.out(`data: ${data.description}`);
       const statsBatch = flags['batch-size'] ?? config.batchSize ?? 32;
       const evalBatch = config.evalBatchSize ?? 64;
-      const trainBatches = () => data.trainEvalBatches(statsBatch);
+      const trainBatches = () => data.statisticsBatches('train', statsBatch);
 
       const before = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
-      const beforeBatchStats = await evaluate(model, data.testBatches(statsBatch), { numClasses: data.numClasses, batchStatistics: true });
+      const beforeBatchStats = await evaluate(model, data.statisticsBatches('test', statsBatch), { numClasses: data.numClasses, batchStatistics: true });
       const report = await diagnose(model, disposingBatches(trainBatches()));
       printDiagnosis(report, io);
 

@@ -45,7 +45,7 @@ export const command: Command = {
       results.test = await evaluate(loaded.model, data.testBatches(batchSize), { numClasses: data.numClasses });
       io.out(`test (eval mode): top-1 ${pct(results.test.top1)}, top-5 ${pct(results.test.top5)}, loss ${results.test.loss.toFixed(4)} on ${results.test.count} samples`);
       if (flags['batch-stats']) {
-        results.testBatchStatistics = await evaluate(loaded.model, data.testBatches(config.batchSize ?? batchSize), {
+        results.testBatchStatistics = await evaluate(loaded.model, data.statisticsBatches('test', config.batchSize ?? batchSize), {
           numClasses: data.numClasses,
           batchStatistics: true,
         });

@@ -104,7 +104,8 @@ async function train(initial: TrainConfig, dir: string, resume: boolean, io: Com
   if (outcome.interrupted) notes.push(`interrupted; continue with \`skelnorm train --resume ${run.dir}\``);
   if (recorder.error) {
     const nf = recorder.error.nonFinite;
-    notes.push(`stopped: ${recorder.error.error.message}`);
+    // Errors from worker replicas carry their stack in the message: the first line says it.
+    notes.push(`stopped: ${recorder.error.error.message.split('\n')[0]}`);
     if (nf) {
       notes.push(
         `non-finite ${nf.quantity} at epoch ${nf.epoch + 1} step ${nf.step} (global step ${nf.globalStep})` +

@@ -31,6 +31,11 @@ export class EventRecorder {
     this.history = history;
   }
 
+  /** A log line that is not an event (e.g. a setting adjusted for the run). */
+  note(line: string): void {
+    this.log(line);
+  }
+
   private log(line: string): void {
     if (this.sinks.logEpochs === false) return;
     const text = this.sinks.label ? `[${this.sinks.label}] ${line}` : line;

@@ -68,9 +68,14 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
   if (options.resume && options.run) replayMetrics(await options.run.readMetrics(), recorder.history);
 
   const replicaBackend = workerBackend(tf.getBackend());
+  // Every replica needs at least 2 samples of each batch: BatchNorm cannot normalize one.
+  const workers = Math.min(config.workers, Math.floor(config.batchSize / 2));
+  if (workers < config.workers && config.workers > 1 && replicaBackend) {
+    recorder.note(`workers: ${workers} instead of ${config.workers} (batch ${config.batchSize} gives each worker at least 2 samples)`);
+  }
   const engine =
-    config.workers > 1 && replicaBackend
-      ? dataParallel({ workers: config.workers, model: { name: config.model, options: modelOptions }, backend: replicaBackend })
+    workers > 1 && replicaBackend
+      ? dataParallel({ workers, model: { name: config.model, options: modelOptions }, backend: replicaBackend })
       : undefined;
   const fitOptions: FitOptions = {
     epochs: config.epochs,

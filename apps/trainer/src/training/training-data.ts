@@ -49,8 +49,8 @@ export class TrainingData {
    * statistics that no training batch had. A mixed order measures what the model would do on a
    * stream of test samples.
    */
-  testBatches(batchSize: number, shuffleSeed = MIXED_ORDER_SEED): BatchStream {
-    return orderedBatches(this.test, batchSize, shuffleSeed);
+  testBatches(batchSize: number, options: MixedBatchOptions = {}): BatchStream {
+    return mixedBatches(this.test, batchSize, options);
   }
 
   /**
@@ -58,8 +58,18 @@ export class TrainingData {
    * accuracy, and the statistics passes of PreciseBN and the doctor, which see batches like
    * training's: mixed classes).
    */
-  trainEvalBatches(batchSize: number, shuffleSeed = MIXED_ORDER_SEED): BatchStream {
-    return orderedBatches(this.train, batchSize, shuffleSeed);
+  trainEvalBatches(batchSize: number, options: MixedBatchOptions = {}): BatchStream {
+    return mixedBatches(this.train, batchSize, options);
+  }
+
+  /**
+   * Batches for passes that normalize with batch statistics (PreciseBN, the doctor, evaluation with
+   * batch statistics): mixed order, and no last partial batch, which could hold a single sample
+   * (BatchNorm1d rejects it) or too few for meaningful statistics.
+   */
+  statisticsBatches(split: 'train' | 'test', batchSize: number): BatchStream {
+    const samples = split === 'train' ? this.train : this.test;
+    return mixedBatches(samples, batchSize, { dropRemainder: samples.length >= batchSize });
   }
 
   /** What `fit` pulls for `config`; without `evaluate`, `fit` emits no eval events. */
@@ -67,8 +77,8 @@ export class TrainingData {
     return {
       train: (epoch, seed) => this.trainBatches(config.batchSize, epoch, seed, config.shuffle),
       ...(options.evaluate === false ? {} : { test: () => this.testBatches(config.evalBatchSize) }),
-      // PreciseBN statistics from the training set in fixed order with the training batch size.
-      calibration: () => this.trainEvalBatches(config.batchSize),
+      // PreciseBN statistics from the training set with the training batch size.
+      calibration: () => this.statisticsBatches('train', config.batchSize),
     };
   }
 }
@@ -76,8 +86,19 @@ export class TrainingData {
 /** The seed of the fixed mixed order of statistics passes (any constant; fixed so that runs compare). */
 export const MIXED_ORDER_SEED = 1234;
 
-function orderedBatches(samples: readonly SkeletonSample[], batchSize: number, shuffleSeed: number): BatchStream {
-  return Dataset.fromArray(samples).shuffle(shuffleSeed).batch(batchSize).prefetch(2).epoch(0) as AsyncIterable<Batch>;
+export interface MixedBatchOptions {
+  /** Seed of the order. Default {@link MIXED_ORDER_SEED}. */
+  readonly shuffleSeed?: number;
+  /** Leave out the last, smaller batch. Default false (every sample once). */
+  readonly dropRemainder?: boolean;
+}
+
+function mixedBatches(samples: readonly SkeletonSample[], batchSize: number, options: MixedBatchOptions): BatchStream {
+  return Dataset.fromArray(samples)
+    .shuffle(options.shuffleSeed ?? MIXED_ORDER_SEED)
+    .batch(batchSize, { dropRemainder: options.dropRemainder ?? false })
+    .prefetch(2)
+    .epoch(0) as AsyncIterable<Batch>;
 }
 
 /**
