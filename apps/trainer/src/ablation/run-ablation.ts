@@ -122,7 +122,8 @@ export async function runAblation(plan: AblationPlan): Promise<AblationRun[]> {
               if (d.derive === 'precise-bn') {
                 await recalibrate(model, disposingBatches(data.statisticsBatches('train', config.batchSize)));
               } else {
-                const repaired = await repairModel(model, () => data.statisticsBatches('train', config.batchSize));
+                // `repair` as the norm package does it, in memory (nothing is saved).
+                const repaired = await repairModel(model, () => data.statisticsBatches('train', config.batchSize), { rebuildable: false });
                 model = repaired.model;
               }
               const extra = (performance.now() - t0) / 1000;

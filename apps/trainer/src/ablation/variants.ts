@@ -32,7 +32,7 @@ export const ABLATION_VARIANTS: readonly AblationVariant[] = [
   { name: 'bn-folded', description: 'persons folded into the batch: one BN call over both persons', apply: (s) => withModel(s, { personMode: 'folded' }) },
   { name: 'bn-per-person-stats', description: 'separate running statistics per person slot (shared affine)', apply: (s) => withModel(s, { personMode: 'per-person-stats' }) },
   { name: 'bn-precise', description: "the seed's trained model with PreciseBN: running statistics re-estimated over the training set (per person slot where the layer is shared), no retraining", derive: 'precise-bn' },
-  { name: 'bn-repaired', description: "the seed's trained model after `repair` from @skelnorm/norm (what `skelnorm doctor --repair` does), no retraining", derive: 'repair' },
+  { name: 'bn-repaired', description: "the seed's trained model after `repair` from @skelnorm/norm (per-person statistics for the BatchNorms it finds shared, PreciseBN for the rest), no retraining", derive: 'repair' },
   { name: 'masked-bn', description: 'BatchNorm whose statistics skip absent (all-zero) persons', apply: (s) => withModel(s, { norm: 'masked-batch' }) },
   { name: 'bn-no-running-stats', description: 'trackRunningStats false: batch statistics in eval too', apply: (s) => withModel(s, { trackRunningStats: false }) },
   { name: 'layer-norm', description: 'LayerNorm instead of BatchNorm (per-sample statistics)', apply: (s) => withModel(s, { norm: 'layer' }) },

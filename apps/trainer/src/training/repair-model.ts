@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createModel, type SkeletonModel } from '@skelnorm/models';
-import { repair, type DiagnosisReport } from '@skelnorm/norm';
+import { recalibrate, repair, type DiagnosisReport } from '@skelnorm/norm';
 import type { BatchStream } from '@skelnorm/trainer';
 import { disposingBatches } from './training-data.js';
 
 export interface ModelRepair {
-  /** The repaired model (the same object: `repair` replaces layers inside it). */
+  /** The repaired model (the input, changed in place, or a rebuilt one; the input is then disposed). */
   readonly model: SkeletonModel;
   /**
    * Options that rebuild the repaired architecture with `createModel`: a seed CNN whose shared
@@ -22,7 +22,11 @@ export interface ModelRepair {
  * get per-slot statistics (each person its own population statistics), the others exact population
  * statistics (PreciseBN). Weights are not touched.
  */
-export async function repairModel(model: SkeletonModel, batches: () => BatchStream): Promise<ModelRepair> {
+export async function repairModel(
+  model: SkeletonModel,
+  batches: () => BatchStream,
+  options: { /** Turn a partly per-slot seed CNN into a `per-person-stats` one, so that it can be saved and rebuilt. Default true. */ readonly rebuildable?: boolean } = {},
+): Promise<ModelRepair> {
   const result = await repair(model, disposingBatches(batches()));
   const changes = [
     ...result.converted.map((c) => `${c.name}: ${c.from} -> ${c.to} (${c.numSlots} slots), population statistics per person slot`),
@@ -30,9 +34,39 @@ export async function repairModel(model: SkeletonModel, batches: () => BatchStre
     ...result.skipped.map((s) => `${s.name}: not repaired (${s.reason})`),
   ];
   if (changes.length === 0) changes.push('nothing to change (no BatchNorm with running statistics)');
-  const options: Record<string, unknown> = { ...model.config };
-  if (result.converted.length > 0 && model.modelName === 'seed-cnn' && options.personMode === 'per-person') options.personMode = 'per-person-stats';
-  return { model: result.model as SkeletonModel, options, before: result.before, changes };
+  const repaired = result.model as SkeletonModel;
+  const partlySlotted = result.converted.length > 0 && repaired.modelName === 'seed-cnn' && repaired.config.personMode === 'per-person';
+  if (!partlySlotted || options.rebuildable === false) {
+    return { model: repaired, options: { ...repaired.config }, before: result.before, changes };
+  }
+  // `repair` converted only the layers it diagnosed as shared. A seed CNN with some per-slot conv
+  // BatchNorms is no configuration `createModel` can rebuild, so give every conv BatchNorm per-person
+  // statistics: the `per-person-stats` seed CNN, same weights, each slot with its population
+  // statistics (for the layers repair left alone this only splits an already exact pooled estimate).
+  const slottedOptions = { ...repaired.config, personMode: 'per-person-stats' };
+  const slotted = createModel('seed-cnn', slottedOptions);
+  copyIntoSlots(repaired, slotted);
+  repaired.dispose();
+  await recalibrate(slotted, disposingBatches(batches()));
+  changes.push("all conv BatchNorms: per-person statistics, so that the repaired model is a 'per-person-stats' seed CNN (same weights)");
+  return { model: slotted, options: slottedOptions, before: result.before, changes };
+}
+
+/** Loads `from`'s state into `to`; `to`'s `*_slot{k}` buffers take `from`'s per-slot or plain ones. */
+function copyIntoSlots(from: SkeletonModel, to: SkeletonModel): void {
+  const source = from.stateDict();
+  const target = to.stateDict();
+  try {
+    const dict: Record<string, tf.Tensor> = {};
+    for (const key of Object.keys(target)) {
+      const value = source[key] ?? source[key.replace(/_slot\d+$/, '')];
+      if (!value) throw new Error(`repair: no '${key}' in the repaired model`);
+      dict[key] = value;
+    }
+    to.loadStateDict(dict);
+  } finally {
+    tf.dispose([...Object.values(source), ...Object.values(target)]);
+  }
 }
 
 /**
