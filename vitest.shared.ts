@@ -9,6 +9,7 @@ const pkg = (name: string, entry = 'index.ts') =>
 export const workspaceAliases = [
   { find: /^@skelnorm\/data\/node$/, replacement: pkg('data', 'node/index.ts') },
   { find: /^@skelnorm\/data\/rx$/, replacement: pkg('data', 'rx/index.ts') },
+  { find: /^@skelnorm\/backends\/node$/, replacement: pkg('backends', 'node/index.ts') },
   { find: /^@skelnorm\/backends$/, replacement: pkg('backends') },
   { find: /^@skelnorm\/nn$/, replacement: pkg('nn') },
   { find: /^@skelnorm\/norm$/, replacement: pkg('norm') },
