@@ -1,6 +1,5 @@
 import { setupBackend, type BackendChoice, type BackendPreference } from '@skelnorm/backends';
 import { disableWasmThreads, wasmBinaryUrls } from './wasm-binaries.js';
-import { limitWebgpuAddNInputs } from './webgpu-addn-limit.js';
 
 /** The variants a page can ask for; `auto` takes WebGPU only on a hardware adapter. */
 export const browserPreferences: readonly BackendPreference[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
@@ -59,7 +58,6 @@ export class BackendControl {
     );
     try {
       const choice = await this.pending;
-      if (choice.name === 'webgpu') limitWebgpuAddNInputs();
       this.current = choice;
       this.badge.dataset['state'] = 'ready';
       this.badge.dataset['backend'] = choice.name;

@@ -8,3 +8,4 @@ export { registerAllGradients } from './register-all-gradients.js';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from './wasm-kernels/register-wasm-training-kernels.js';
 export { summarizeGpuAdapter } from './gpu-adapter.js';
 export type { GpuAdapterInfo, GpuAdapterLike, GpuAdapterSummary } from './gpu-adapter.js';
+export { limitWebgpuAddNInputs } from './webgpu-kernels/add-n-input-limit.js';

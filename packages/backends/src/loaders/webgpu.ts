@@ -1,5 +1,6 @@
 import { summarizeGpuAdapter, type GpuLike } from '../gpu-adapter.js';
 import { errorSummary } from '../optional-import.js';
+import { limitWebgpuAddNInputs } from '../webgpu-kernels/add-n-input-limit.js';
 import { activate, isBackendRegistered } from './activate.js';
 import { skip, type LoadOutcome, type LoaderContext } from './backend-loader.js';
 
@@ -26,5 +27,7 @@ export async function activateWebgpu(gpu: GpuLike, context: LoaderContext, via: 
       return skip('@tensorflow/tfjs-backend-webgpu was imported before navigator.gpu existed and registered no backend; let setupBackend import it');
     }
   }
-  return activate('webgpu', `WebGPU via ${via} on ${description}${software ? ' (software)' : ''}`);
+  const outcome = await activate('webgpu', `WebGPU via ${via} on ${description}${software ? ' (software)' : ''}`);
+  if (outcome.ok) limitWebgpuAddNInputs();
+  return outcome;
 }
