@@ -7,6 +7,7 @@ const pkg = (name: string, entry = 'index.ts') =>
   fileURLToPath(new URL(`./packages/${name}/src/${entry}`, import.meta.url));
 
 export const workspaceAliases = [
+  { find: /^@skelnorm\/test-support$/, replacement: fileURLToPath(new URL('./tools/test-support/src/index.ts', import.meta.url)) },
   { find: /^@skelnorm\/data\/node$/, replacement: pkg('data', 'node/index.ts') },
   { find: /^@skelnorm\/data\/rx$/, replacement: pkg('data', 'rx/index.ts') },
   { find: /^@skelnorm\/backends\/node$/, replacement: pkg('backends', 'node/index.ts') },

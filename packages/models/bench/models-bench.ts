@@ -40,7 +40,7 @@ const { values: args } = parseArgs({
     torch: { type: 'boolean', default: true },
     'no-torch': { type: 'boolean', default: false },
     out: { type: 'string' },
-    'torch-script': { type: 'string', default: 'bench/seed_cnn_torch.py' },
+    'torch-script': { type: 'string', default: '../trainer/scripts/torch-bench.py' },
   },
 });
 
@@ -74,9 +74,12 @@ async function measure(c: Case, seconds: number, maxSteps: number) {
 
 function torchStep(threads: number, seconds: number, maxSteps: number): Record<string, number | string> | { error: string } {
   const script = args['torch-script'];
-  const run = spawnSync('/usr/bin/python3', [script, '--batch', '32', '--threads', String(threads), '--seconds', String(seconds), '--max-steps', String(maxSteps)], { encoding: 'utf8' });
+  // The trainer's PyTorch reference (the seed CNN with BatchNorm, Adam) serves every bench.
+  const steps = Math.max(3, Math.min(maxSteps, Math.round(seconds)));
+  const run = spawnSync('/usr/bin/python3', [script, '--batch', '32', '--threads', String(threads), '--steps', String(steps), '--warmup', '2'], { encoding: 'utf8' });
   if (run.status !== 0) return { error: (run.stderr || run.error?.message || 'python3 failed').trim().split('\n').slice(-1)[0] ?? 'python3 failed' };
-  return JSON.parse(run.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as Record<string, number | string>;
+  const result = JSON.parse(run.stdout.trim().split('\n').slice(-1)[0] ?? '{}') as Record<string, number | string>;
+  return { ...result, stepsPerSecond: 1000 / Number(result['msPerStep']) };
 }
 
 const round = (v: number, digits = 1) => Number(v.toFixed(digits));

@@ -31,6 +31,6 @@ await build({
 
 const args = process.argv.slice(2);
 if (!args.includes('--out')) args.push('--out', `${root}bench-results/models.json`);
-if (!args.includes('--torch-script')) args.push('--torch-script', here('./seed_cnn_torch.py'));
+if (!args.includes('--torch-script')) args.push('--torch-script', here('../../trainer/scripts/torch-bench.py'));
 const run = spawnSync(process.execPath, [outfile, ...args], { stdio: 'inherit' });
 process.exit(run.status ?? 1);

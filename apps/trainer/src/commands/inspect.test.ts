@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureIO } from '../test-support/capture-io.js';
 import { command } from './inspect.js';
+import { ntuSamplesDir } from '@skelnorm/test-support';
 
-const samples = process.env.SKELNORM_NTU_SAMPLES ?? fileURLToPath(new URL('../../../../../shared/ntu-samples/', import.meta.url));
+const samples = ntuSamplesDir();
 
 let root: string;
 beforeAll(async () => {

@@ -1,13 +1,13 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNpy } from '@skelnorm/data/node';
 import { captureIO } from '../test-support/capture-io.js';
 import { command } from './pack.js';
+import { ntuSamplesDir } from '@skelnorm/test-support';
 
-const samples = process.env.SKELNORM_NTU_SAMPLES ?? fileURLToPath(new URL('../../../../../shared/ntu-samples/', import.meta.url));
+const samples = ntuSamplesDir();
 const NAMES = ['S001C001P001R001A001', 'S001C001P001R001A011', 'S001C003P008R002A058'];
 
 /** Plain reader: per body block in file order, its tracking id and x y z per joint (as Math.fround(Number(token))). */

@@ -2,11 +2,10 @@
 // reference reader to check the fast parser against.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ntuSamplesDir as sharedSamplesDir } from '@skelnorm/test-support';
 
 /** ../shared/ntu-samples relative to the repository root, or $SKELNORM_NTU_SAMPLES. */
-export const ntuSamplesDir: string =
-  process.env.SKELNORM_NTU_SAMPLES ?? fileURLToPath(new URL('../../../../../shared/ntu-samples/', import.meta.url));
+export const ntuSamplesDir: string = sharedSamplesDir();
 
 export const realSampleNames = ['S001C001P001R001A001', 'S001C001P001R001A011', 'S001C003P008R002A058'] as const;
 

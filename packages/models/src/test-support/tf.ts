@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend } from '@skelnorm/backends';
 import { crossEntropy, type Module } from '@skelnorm/nn';
+export { toleranceRatio, goldenDir } from '@skelnorm/test-support';
 
 export type TestBackend = 'cpu' | 'wasm';
 
@@ -16,20 +17,7 @@ export async function useBackend(fallback: TestBackend = 'wasm'): Promise<void> 
   await tf.ready();
 }
 
-export const goldenDir = (): string =>
-  process.env['SKELNORM_GOLDEN_DIR'] ?? new URL('../../../../../shared/golden', import.meta.url).pathname;
 
-/** Largest |a - b| / (atol + rtol |b|); <= 1 means within tolerance. */
-export function toleranceRatio(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-4, atol = 1e-5): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const e = expected[i] ?? 0;
-    const r = Math.abs((actual[i] ?? 0) - e) / (atol + rtol * Math.abs(e));
-    if (!(r <= worst)) worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
-  }
-  return worst;
-}
 
 /** A deterministic skeleton batch [N, M, T, V, C]; persons listed in `absent` ([n, m]) are all zero. */
 export function skeletonBatch(n: number, m: number, t: number, v = 25, c = 3, absent: [number, number][] = []): tf.Tensor {

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@skelnorm/nn';
 import { BatchNorm1d, BatchNorm2d, FrozenBatchNorm2d, GroupNorm, LayerNorm } from '../index.js';
+import { goldenDir } from '@skelnorm/test-support';
+
+export { goldenDir };
 
 export interface GoldenTensor {
   shape: number[];
@@ -34,8 +37,6 @@ export interface GoldenFile {
 }
 
 /** The golden folder: `SKELNORM_GOLDEN_DIR`, else ../shared/golden next to the repository root. */
-export const goldenDir = (): string =>
-  process.env['SKELNORM_GOLDEN_DIR'] ?? new URL('../../../../../shared/golden', import.meta.url).pathname;
 
 /** Every `*.json` of the folder (the `seed_model_*.safetensors` files are replayed by @skelnorm/models). */
 export function goldenJsonFiles(dir = goldenDir()): string[] {

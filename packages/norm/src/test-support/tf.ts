@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
+export { toleranceRatio } from '@skelnorm/test-support';
 
 export type TestBackend = 'cpu' | 'wasm';
 
@@ -23,17 +24,6 @@ export async function useBackend(name: TestBackend = 'cpu'): Promise<void> {
 
 export const useCpu = (): Promise<void> => useBackend('cpu');
 
-/** Largest |a - b| / (atol + rtol |b|); <= 1 means within tolerance. */
-export function toleranceRatio(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol = 1e-4, atol = 1e-5): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  let worst = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const e = expected[i] ?? 0;
-    const r = Math.abs((actual[i] ?? 0) - e) / (atol + rtol * Math.abs(e));
-    if (!(r <= worst)) worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
-  }
-  return worst;
-}
 
 /** Reads a tensor as a plain array (await: works on every backend). */
 export async function values(t: tf.Tensor): Promise<number[]> {

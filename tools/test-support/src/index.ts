@@ -1,0 +1,2 @@
+export { toleranceRatio } from './tolerance.js';
+export { goldenDir, ntuSamplesDir } from './reference-dirs.js';
