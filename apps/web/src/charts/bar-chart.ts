@@ -1,3 +1,6 @@
+import { el } from './svg-element.js';
+import { niceStep } from './line-chart.js';
+
 /** One bar of a {@link renderBarChart}. */
 export interface Bar {
   readonly label: string;
@@ -16,16 +19,6 @@ export interface BarChartOptions {
   readonly height?: number;
 }
 
-import { niceStep } from './line-chart.js';
-
-const SVG = 'http://www.w3.org/2000/svg';
-
-function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** A vertical bar chart as SVG (one bar per label, value axis from 0). */
 export function renderBarChart(bars: readonly Bar[], options: BarChartOptions): SVGSVGElement {

@@ -1,3 +1,5 @@
+import { el } from './svg-element.js';
+
 /** One line of a {@link LineChart}. */
 export interface LineSeries {
   readonly label: string;
@@ -21,14 +23,6 @@ export interface LineChartOptions {
   readonly height?: number;
 }
 
-const SVG = 'http://www.w3.org/2000/svg';
-
-function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 /** Round tick steps: 1, 2 or 5 times a power of ten, about `count` ticks over `span`. */
 export function niceStep(span: number, count: number): number {

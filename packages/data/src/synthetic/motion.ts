@@ -8,7 +8,8 @@ import { poseJoints, type ActorScript, type Keyframe, type Oscillation, type Pos
  * posture and handedness.
  */
 
-type Angles = [number, number, number];
+/** Euler angles in degrees (x, y, z). */
+export type Angles = [number, number, number];
 
 /** How one performance varies its script. */
 export interface PerformanceStyle {

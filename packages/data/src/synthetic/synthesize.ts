@@ -4,7 +4,7 @@ import { SeededRandom } from '../seeded-random.js';
 import type { BodyTrack, SkeletonFile } from '../skeleton-file.js';
 import { syntheticActions, syntheticClasses, type PoseJoint, type SyntheticAction, type SyntheticClass } from './actions.js';
 import { eulerDegrees, forwardKinematics, mirrorPairs, multiply3, quaternionOf, restOffsets } from './body-model.js';
-import { createPoseState, evaluateScript, jitterKeys, type PerformanceStyle } from './motion.js';
+import { createPoseState, evaluateScript, jitterKeys, type Angles, type PerformanceStyle } from './motion.js';
 
 /**
  * A synthetic NTU RGB+D: class scripts performed by 40 simulated performers with their own body
@@ -51,7 +51,6 @@ export interface SyntheticNtu {
   readonly samples: SyntheticSkeleton[];
 }
 
-type Angles = [number, number, number];
 
 interface Performer {
   readonly boneScale: Float64Array;

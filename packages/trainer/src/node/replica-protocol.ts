@@ -1,4 +1,5 @@
 import type { OptimizerSpec } from '../optim/optimizer.js';
+import type { StepOutcome } from '../step-engine.js';
 import type { BufferSync, ModelSpec } from './data-parallel.js';
 import type { ReductionBuffers } from './shared-reduction.js';
 
@@ -50,14 +51,8 @@ export interface ReplicaReady {
   readonly floatBuffers: [string, number][];
 }
 
-/** Step result that every rank computes identically (rank 0's is used). */
-export interface ReplicaStepResult {
-  readonly loss: number;
-  readonly correct: number;
-  readonly count: number;
-  readonly gradNorm: number;
-  readonly finite: boolean;
-  readonly nonFiniteParameter?: string;
+/** Step result that every rank computes identically (rank 0's is used): the engine's outcome, timed. */
+export interface ReplicaStepResult extends Omit<StepOutcome, 'timings'> {
   /** Where rank 0's time went, in ms: forward+backward and gradient read-out; waiting for the others and reducing; update. */
   readonly timings?: { readonly computeMs: number; readonly syncMs: number; readonly updateMs: number };
 }
