@@ -3,19 +3,24 @@ import {
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   getKernel,
+  Identity,
   MaxPoolGrad,
   Mean,
   registerKernel,
+  Slice,
   Sum,
   UnsortedSegmentSum,
+  Unpack,
   unregisterKernel,
   type KernelConfig,
 } from '@tensorflow/tfjs-core';
 import { transposeFreeBatchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+import { identityKernel } from './identity.js';
 import { leadingAxesMeanKernel, leadingAxesSumKernel } from './leading-axes-reduction.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
+import { sliceKernel, unpackKernel } from './slice.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const BACKEND = 'wasm';
@@ -34,6 +39,9 @@ const RECIPES: readonly KernelRecipe[] = [
   [BatchMatMul, (original) => original && transposeFreeBatchMatMulKernel(original)],
   [Sum, (original) => original && leadingAxesSumKernel(original)],
   [Mean, (original) => original && leadingAxesMeanKernel(original)],
+  [Slice, (original) => original && sliceKernel(original)],
+  [Unpack, (original) => original && unpackKernel(original)],
+  [Identity, (original) => original && identityKernel(original)],
 ];
 
 /** Configs that this module registered, by kernel name, with what they replaced (if anything). */
@@ -54,7 +62,10 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIP
  * - `BatchMatMul` with transposeA/transposeB (wasm's is a naive single-threaded loop): explicit
  *   transpose, then wasm's own untransposed kernel;
  * - `Sum` / `Mean` over leading axes (bias gradients, BatchNorm statistics; wasm transposes the
- *   whole tensor first): a matMul with ones; other reductions use wasm's own.
+ *   whole tensor first): a matMul with ones; other reductions use wasm's own;
+ * - `Slice` / `Unpack` (wasm's copy element by element from rank 5 on, e.g. one person of a
+ *   skeleton batch): contiguous runs;
+ * - `Identity` (wasm's copies; tfjs clones every tensor a gradient saves): shares the memory.
  *
  * Requires `@tensorflow/tfjs-backend-wasm` to be imported (not necessarily initialized: each
  * replaced kernel's `setupFunc` is carried over). Idempotent; {@link unregisterWasmTrainingKernels}
