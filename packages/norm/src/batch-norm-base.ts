@@ -9,6 +9,7 @@ import {
   unbiasedVariance,
   valuesPerChannel,
 } from './functional/batch-norm.js';
+import { batchNormTrain } from './functional/batch-norm-train.js';
 
 /**
  * Options of every BatchNorm layer, with PyTorch's names, meanings and defaults.
@@ -236,9 +237,13 @@ export abstract class BatchNormBase extends Module {
       }
       const update = this.training && this.trackRunningStats;
       if (!mask) {
-        const { mean, variance, count } = channelMoments(x);
-        if (update) this.updateRunningStatistics(slot, mean, variance, count);
-        return normalizeChannels(x, mean, variance, this.eps, this.weight, this.bias);
+        const { y, mean, variance, count } = batchNormTrain(x, this.eps, this.weight, this.bias);
+        try {
+          if (update) this.updateRunningStatistics(slot, mean, variance, count);
+        } finally {
+          tf.dispose([mean, variance]);
+        }
+        return y;
       }
       const { mean, variance, count } = maskedChannelMoments(x, mask);
       // A batch with no valid sample has no statistics: normalize with the running ones (or,

@@ -38,6 +38,7 @@ export {
   unbiasedVariance,
   type ChannelMoments,
 } from './functional/batch-norm.js';
+export { batchNormTrain, type BatchNormTrainResult } from './functional/batch-norm-train.js';
 export { groupNorm } from './functional/group-norm.js';
 export { layerNorm } from './functional/layer-norm.js';
 export { frozenBatchNorm } from './functional/frozen-batch-norm.js';
