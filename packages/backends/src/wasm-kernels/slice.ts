@@ -11,7 +11,7 @@ type HeapArray = Float32Array | Int32Array | Uint8Array;
  */
 export function copyBox(x: HeapArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: HeapArray): void {
   const rank = shape.length;
-  if (util.sizeFromShape(size) === 0) return;
+  if (util.sizeFromShape(size as number[]) === 0) return;
   if (rank === 0) {
     out[0] = x[0]!;
     return;
@@ -57,7 +57,7 @@ export function sliceKernel(original: KernelConfig): Omit<KernelConfig, 'backend
     const x = args.inputs['x'] as TensorInfo;
     if (x.dtype === 'string' || x.dtype === 'complex64') return original.kernelFunc(args);
     const { begin, size } = args.attrs as unknown as SliceAttrs;
-    const [begin_, size_] = slice_util.parseSliceParams(x, begin, size);
+    const [begin_, size_] = slice_util.parseSliceParams(x, begin, size) as [number[], number[]];
     return sliceOn(args.backend as BackendWasm, x, begin_, size_);
   };
   return { kernelName: Slice, kernelFunc };
