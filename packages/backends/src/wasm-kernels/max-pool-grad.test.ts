@@ -18,6 +18,8 @@ interface PoolCase {
 const relu = (v: number) => Math.max(0, v);
 const CASES: readonly PoolCase[] = [
   { name: '2x2/2 valid, odd width (seed CNN)', xShape: [2, 8, 25, 3], filterSize: 2, strides: 2, pad: 'valid' },
+  { name: '2x2/2 valid, odd height and width', xShape: [2, 7, 9, 5], filterSize: 2, strides: 2, pad: 'valid' },
+  { name: '2x2/2 same on odd sizes (windows overhang the bottom and right)', xShape: [2, 7, 9, 3], filterSize: 2, strides: 2, pad: 'same' },
   { name: '2x2/2 valid after ReLU (all-zero windows)', xShape: [2, 8, 9, 4], filterSize: 2, strides: 2, pad: 'valid', values: relu },
   { name: 'all negative (wasm native loses these gradients)', xShape: [2, 6, 6, 2], filterSize: 2, strides: 2, pad: 'valid', values: (v) => v - 1.5 },
   { name: 'exact ties (first in row-major order wins)', xShape: [2, 6, 6, 2], filterSize: 2, strides: 2, pad: 'valid', values: (v) => Math.round(v * 2) },

@@ -30,6 +30,10 @@ export const maxPoolGradKernel: Omit<KernelConfig, 'backendName'> = {
     const x = wasm.typedArrayFromHeap(input) as Float32Array;
     const g = wasm.typedArrayFromHeap(dy) as Float32Array;
     dx.fill(0);
+    if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+      pool2x2Gradient(x, g, dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+      return out;
+    }
     const xRowStride = inWidth * channels;
     const xBatchStride = inHeight * xRowStride;
     // Per window, all channels at once: the reads stream through contiguous channel runs.
@@ -70,3 +74,40 @@ export const maxPoolGradKernel: Omit<KernelConfig, 'backendName'> = {
     return out;
   },
 };
+
+/**
+ * The common 2x2, stride 2, unpadded pool (every pool of the seed CNN and HCN), unrolled: four
+ * reads per output and channel, the same first-strictly-greatest rule, no per-window scratch.
+ * Rows and columns that no window covers (odd sizes, floor rounding) keep their zeros.
+ */
+function pool2x2Gradient(
+  x: Float32Array, g: Float32Array, dx: Float32Array,
+  batchSize: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number,
+): void {
+  const rowStride = inWidth * channels;
+  let gIndex = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let yR = 0; yR < outHeight; yR++) {
+      const row = b * inHeight * rowStride + 2 * yR * rowStride;
+      for (let yC = 0; yC < outWidth; yC++) {
+        const topLeft = row + 2 * yC * channels;
+        for (let d = 0; d < channels; d++, gIndex++) {
+          const i00 = topLeft + d;
+          const i01 = i00 + channels;
+          const i10 = i00 + rowStride;
+          const i11 = i10 + channels;
+          let best = -Infinity;
+          let at = -1;
+          const v00 = x[i00]!;
+          if (v00 > best) { best = v00; at = i00; }
+          const v01 = x[i01]!;
+          if (v01 > best) { best = v01; at = i01; }
+          const v10 = x[i10]!;
+          if (v10 > best) { best = v10; at = i10; }
+          if (x[i11]! > best) at = i11;
+          if (at >= 0) dx[at] = g[gIndex]!;
+        }
+      }
+    }
+  }
+}
