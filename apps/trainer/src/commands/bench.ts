@@ -15,6 +15,7 @@ const FLAGS = {
   'batch-size': { type: 'int', description: 'batch size', min: 2, default: 64 },
   steps: { type: 'int', description: 'timed steps', min: 1, default: 10 },
   warmup: { type: 'int', description: 'untimed steps first', min: 0, default: 2 },
+  rounds: { type: 'int', description: 'rounds, each timing skelnorm then PyTorch, so both see the same machine; medians reported', min: 1, default: 3 },
   backend: { type: 'choice', choices: ['auto', 'wasm', 'cpu'], description: 'backend of the workers and the main thread (default auto)' },
   threads: { type: 'int', description: 'PyTorch threads', min: 1, default: 2 },
   'no-torch': { type: 'boolean', description: 'skip the PyTorch reference' },
@@ -25,7 +26,8 @@ const usage = `Usage: skelnorm bench [options]
 
 Training throughput of the seed CNN (BatchNorm, dropout, Adam, batch 64, [2, 64, 25, 3] per sample,
 60 classes) with data-parallel workers and, when \`${PYTHON} -c 'import torch'\` works, the same
-model and step in PyTorch in the same run. Prints both and the ratio, writes JSON.
+model and step in PyTorch in the same run, alternating round by round (a shared machine's speed
+drifts by tens of percent within minutes). Prints each round, the medians and their ratio, writes JSON.
 
 Options:
 ${formatFlags(FLAGS)}`;
@@ -48,27 +50,48 @@ export const command: Command = {
     const prefer = flags.backend ?? 'auto';
     const backend = await chooseBackend(prefer, io);
     const common = { batchSize: flags['batch-size']!, steps: flags.steps!, warmupSteps: flags.warmup! };
-    io.out(`skelnorm: seed CNN, batch ${common.batchSize}, ${flags.workers} workers, ${common.steps} steps after ${common.warmupSteps} warm-up...`);
-    const ours: BenchResult = await benchTrainingThroughput({ workers: flags.workers!, ...common, backend: prefer });
-    io.out(`skelnorm: ${ours.msPerStep.toFixed(0)} ms/step (median ${ours.medianMsPerStep.toFixed(0)}), ${ours.samplesPerSecond.toFixed(1)} samples/s, engine ${ours.engine}`);
-    let torch: TorchBenchResult | undefined;
     let torchNote: string | undefined;
     if (flags['no-torch']) torchNote = 'skipped (--no-torch)';
     else if (!(await torchAvailable())) torchNote = `skipped: ${PYTHON} -c 'import torch' failed`;
-    else torch = await benchTorchReference({ python: PYTHON, threads: flags.threads!, ...common });
+    io.out(`skelnorm: seed CNN, batch ${common.batchSize}, ${flags.workers} workers, ${common.steps} steps after ${common.warmupSteps} warm-up, ${flags.rounds} rounds...`);
+    const rounds: { skelnorm: BenchResult; pytorch: TorchBenchResult | null }[] = [];
+    for (let round = 1; round <= flags.rounds!; round++) {
+      const ours = await benchTrainingThroughput({ workers: flags.workers!, ...common, backend: prefer });
+      const torch = torchNote === undefined ? await benchTorchReference({ python: PYTHON, threads: flags.threads!, ...common }) : null;
+      rounds.push({ skelnorm: ours, pytorch: torch });
+      io.out(
+        `round ${round}: skelnorm ${ours.msPerStep.toFixed(0)} ms/step (median ${ours.medianMsPerStep.toFixed(0)}, engine ${ours.engine})` +
+          (torch ? `, pytorch ${torch.msPerStep.toFixed(0)} ms/step (median ${torch.medianMsPerStep.toFixed(0)}), ratio ${(torch.msPerStep / ours.msPerStep).toFixed(2)}x` : ''),
+      );
+    }
+    const ours = rounds.map((r) => r.skelnorm);
+    const torches = rounds.flatMap((r) => (r.pytorch ? [r.pytorch] : []));
+    const oursMs = median(ours.map((r) => r.msPerStep));
+    io.out(`skelnorm: ${oursMs.toFixed(0)} ms/step (median of ${ours.length} rounds), ${((common.batchSize * 1000) / oursMs).toFixed(1)} samples/s, engine ${ours[0]!.engine}`);
     let ratio: number | undefined;
-    if (torch) {
-      ratio = torch.msPerStep / ours.msPerStep;
-      io.out(`pytorch ${torch.torch}: ${torch.msPerStep.toFixed(0)} ms/step (median ${torch.medianMsPerStep.toFixed(0)}), ${torch.threads} threads`);
+    let torchMs: number | undefined;
+    if (torches.length > 0) {
+      torchMs = median(torches.map((r) => r.msPerStep));
+      ratio = torchMs / oursMs;
+      io.out(`pytorch ${torches[0]!.torch}: ${torchMs.toFixed(0)} ms/step (median of ${torches.length} rounds), ${torches[0]!.threads} threads`);
       io.out(`throughput skelnorm / pytorch: ${ratio.toFixed(2)}x`);
     } else {
       io.out(`pytorch: ${torchNote}`);
     }
     const out = flags.out ?? `bench-results/bench-${new Date().toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-')}.json`;
     await mkdir(dirname(out), { recursive: true });
-    const json = { date: new Date().toISOString(), node: process.version, mainBackend: backend, skelnorm: ours, pytorch: torch ?? null, pytorchNote: torchNote ?? null, ratio: ratio ?? null };
+    const json = {
+      date: new Date().toISOString(), node: process.version, mainBackend: backend,
+      skelnormMsPerStep: oursMs, pytorchMsPerStep: torchMs ?? null, ratio: ratio ?? null, pytorchNote: torchNote ?? null, rounds,
+    };
     await writeFileAtomic(out, JSON.stringify(json, null, 2) + '\n');
     io.out(`wrote ${out}`);
     return 0;
   },
 };
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
