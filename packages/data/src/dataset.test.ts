@@ -70,6 +70,22 @@ describe('Dataset transforms', () => {
     expect(() => ds.chunk(0)).toThrow(/size must be a positive integer/);
   });
 
+  it.each([
+    ['random access', (n: number) => Dataset.fromArray(range(n))],
+    ['streamed', (n: number) => Dataset.fromIterable(() => range(n))],
+  ] as const)('mergeRemainder folds the last, smaller chunk into the one before (%s)', async (_, make) => {
+    const lengths = async (n: number, size: number) => (await make(n).chunk(size, { mergeRemainder: true }).toArray()).map((c) => c.length);
+    expect(await lengths(10, 4)).toEqual([4, 6]);
+    expect(await lengths(9, 3)).toEqual([3, 3, 3]);
+    expect(await lengths(9, 4)).toEqual([4, 5]);
+    expect(await lengths(3, 4)).toEqual([3]);
+    expect(await lengths(0, 4)).toEqual([]);
+    expect((await make(10).chunk(4, { mergeRemainder: true }).toArray()).flat()).toEqual(range(10));
+    expect(Dataset.fromArray(range(10)).chunk(4, { mergeRemainder: true }).size).toBe(2);
+    expect(Dataset.fromArray(range(3)).chunk(4, { mergeRemainder: true }).size).toBe(1);
+    expect(() => make(4).chunk(2, { mergeRemainder: true, dropRemainder: true })).toThrow(/exclude each other/);
+  });
+
   it('batches samples into [N, M, T, V, C] tensors with int32 labels and a person mask', async () => {
     const batches = Dataset.fromArray(range(10).map(sample)).batch(4);
     expect(batches.size).toBe(3);

@@ -25,6 +25,13 @@ export interface ShuffleOptions {
 export interface BatchOptions {
   /** Drop a last, smaller batch; default false. */
   readonly dropRemainder?: boolean;
+  /**
+   * Append a last, smaller batch to the one before it, so that every element is used and no
+   * batch is smaller than `size` (the last is up to `2 * size - 1`): what passes that normalize
+   * with batch statistics want, where a batch of one fails and a batch of a few is noise.
+   * Default false; with fewer than `size` elements there is one batch of all of them.
+   */
+  readonly mergeRemainder?: boolean;
 }
 
 const disposeElement = (value: unknown): void => {
@@ -213,26 +220,34 @@ export class Dataset<T> implements AsyncIterable<T> {
   chunk(size: number, options: BatchOptions = {}): Dataset<T[]> {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`Dataset.chunk: size must be a positive integer, got ${size}`);
     const drop = options.dropRemainder ?? false;
+    const merge = options.mergeRemainder ?? false;
+    if (drop && merge) throw new Error('Dataset.chunk: dropRemainder and mergeRemainder exclude each other');
     const n = this.size;
-    const count = n === null ? null : drop ? Math.floor(n / size) : Math.ceil(n / size);
+    const count = n === null ? null : drop ? Math.floor(n / size) : merge ? Math.max(Math.floor(n / size), Math.min(n, 1)) : Math.ceil(n / size);
     const get = this.getter;
     if (get && n !== null && count !== null) {
       return Dataset.indexed(count, (i, epoch) => {
-        const indices = Array.from({ length: Math.min(size, n - i * size) }, (_, k) => i * size + k);
+        const end = merge && i === count - 1 ? n : Math.min(n, (i + 1) * size);
+        const indices = Array.from({ length: end - i * size }, (_, k) => i * size + k);
         return Promise.all(indices.map((j) => get(j, epoch)));
       });
     }
     const upstream = (epoch: number) => this.epoch(epoch);
     return Dataset.streamed(async function* (epoch) {
       let group: T[] = [];
+      // With merge, a full group waits until the next one fills: only then is it not the last.
+      let held: T[] | undefined;
       for await (const value of upstream(epoch)) {
         group.push(value);
         if (group.length === size) {
-          yield group;
+          if (!merge) yield group;
+          else if (held) yield held;
+          if (merge) held = group;
           group = [];
         }
       }
-      if (group.length > 0 && !drop) yield group;
+      if (held) yield [...held, ...group];
+      else if (group.length > 0 && !drop) yield group;
     }, count);
   }
 

@@ -47,10 +47,11 @@ export class TrainingData {
    * the order does not matter; with batch statistics (`trackRunningStats: false`, or `evaluate`'s
    * `batchStatistics`) it does: a batch of one class, as a class-major stored order gives, has
    * statistics that no training batch had. A mixed order measures what the model would do on a
-   * stream of test samples.
+   * stream of test samples. The last, smaller batch is merged into the one before, so that a
+   * model that normalizes with batch statistics in eval mode never gets a batch of one.
    */
   testBatches(batchSize: number, options: MixedBatchOptions = {}): BatchStream {
-    return mixedBatches(this.test, batchSize, options);
+    return mixedBatches(this.test, batchSize, { mergeRemainder: true, ...options });
   }
 
   /**
@@ -59,17 +60,16 @@ export class TrainingData {
    * training's: mixed classes).
    */
   trainEvalBatches(batchSize: number, options: MixedBatchOptions = {}): BatchStream {
-    return mixedBatches(this.train, batchSize, options);
+    return mixedBatches(this.train, batchSize, { mergeRemainder: true, ...options });
   }
 
   /**
    * Batches for passes that normalize with batch statistics (PreciseBN, the doctor, evaluation with
-   * batch statistics): mixed order, and no last partial batch, which could hold a single sample
-   * (BatchNorm1d rejects it) or too few for meaningful statistics.
+   * batch statistics): mixed order, every sample once, and the last, smaller batch merged into the
+   * one before (a batch of one sample fails in BatchNorm1d, a batch of a few gives noise).
    */
   statisticsBatches(split: 'train' | 'test', batchSize: number): BatchStream {
-    const samples = split === 'train' ? this.train : this.test;
-    return mixedBatches(samples, batchSize, { dropRemainder: samples.length >= batchSize });
+    return mixedBatches(split === 'train' ? this.train : this.test, batchSize, { mergeRemainder: true });
   }
 
   /** What `fit` pulls for `config`; without `evaluate`, `fit` emits no eval events. */
@@ -91,12 +91,14 @@ export interface MixedBatchOptions {
   readonly shuffleSeed?: number;
   /** Leave out the last, smaller batch. Default false (every sample once). */
   readonly dropRemainder?: boolean;
+  /** Merge the last, smaller batch into the one before. Default false. */
+  readonly mergeRemainder?: boolean;
 }
 
 function mixedBatches(samples: readonly SkeletonSample[], batchSize: number, options: MixedBatchOptions): BatchStream {
   return Dataset.fromArray(samples)
     .shuffle(options.shuffleSeed ?? MIXED_ORDER_SEED)
-    .batch(batchSize, { dropRemainder: options.dropRemainder ?? false })
+    .batch(batchSize, { dropRemainder: options.dropRemainder ?? false, mergeRemainder: options.mergeRemainder ?? false })
     .prefetch(2)
     .epoch(0) as AsyncIterable<Batch>;
 }
