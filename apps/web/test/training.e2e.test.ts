@@ -70,25 +70,32 @@ describe.skipIf(noBrowser)('training in the page', () => {
     await site?.close();
   });
 
-  it('gives the same losses on SwiftShader WebGPU as on the cpu backend', async () => {
+  it('gives the same losses on wasm and on SwiftShader WebGPU as on the cpu backend', async () => {
     const app = await openApp(browser, site.url, 'cpu');
     try {
       const { page } = app;
       await configureTinyRun(page, 'seed-bn');
       const cpu = await train(page, 120_000);
+      await switchBackend(page, 'wasm');
+      const wasm = await train(page, 120_000);
       await switchBackend(page, 'webgpu');
       const webgpu = await train(page, 240_000);
-      console.info(`[e2e] seed-bn losses cpu ${JSON.stringify(cpu[0]?.losses)} webgpu ${JSON.stringify(webgpu[0]?.losses)}; ms/step cpu ${cpu[0]?.msPerStep} webgpu ${webgpu[0]?.msPerStep}`);
-      expect(cpu.map((r) => r.state)).toEqual(['done']);
-      expect(webgpu.map((r) => r.state)).toEqual(['done']);
-      const [a, b] = [cpu[0]!.losses, webgpu[0]!.losses];
-      expect(a.length).toBe(2);
-      expect(b.length).toBe(a.length);
-      // The first loss is the forward pass alone; the second follows one SGD update.
-      a.forEach((loss, i) => {
-        expect(Number.isFinite(loss)).toBe(true);
-        expect(relativeDifference(loss, b[i]!), `step ${i + 1}: cpu ${loss}, webgpu ${b[i]}`).toBeLessThan(1e-3);
-      });
+      console.info(
+        `[e2e] seed-bn losses cpu ${JSON.stringify(cpu[0]?.losses)} wasm ${JSON.stringify(wasm[0]?.losses)} webgpu ${JSON.stringify(webgpu[0]?.losses)}; ` +
+          `ms/step cpu ${cpu[0]?.msPerStep} wasm ${wasm[0]?.msPerStep} webgpu ${webgpu[0]?.msPerStep}`,
+      );
+      for (const [name, runs] of [['wasm', wasm], ['webgpu', webgpu]] as const) {
+        expect(cpu.map((r) => r.state)).toEqual(['done']);
+        expect(runs.map((r) => r.state), name).toEqual(['done']);
+        const [a, b] = [cpu[0]!.losses, runs[0]!.losses];
+        expect(a.length).toBe(2);
+        expect(b.length, name).toBe(a.length);
+        // The first loss is the forward pass alone; the second follows one SGD update.
+        a.forEach((loss, i) => {
+          expect(Number.isFinite(loss)).toBe(true);
+          expect(relativeDifference(loss, b[i]!), `step ${i + 1}: cpu ${loss}, ${name} ${b[i]}`).toBeLessThan(1e-3);
+        });
+      }
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNormTrain } from './batch-norm-train.js';
 import { channelMoments, normalizeChannels } from './batch-norm.js';
+import { setupBackend } from '@skelnorm/backends';
 import { toleranceRatio, useCpu } from '../test-support/tf.js';
 
 beforeAll(useCpu);
@@ -42,6 +43,24 @@ describe('batchNormTrain (one op with PyTorch\'s backward)', () => {
     expect(toleranceRatio(await result.mean.data(), await reference.mean.data())).toBeLessThanOrEqual(1);
     expect(toleranceRatio(await result.variance.data(), await reference.variance.data())).toBeLessThanOrEqual(1);
     expect(result.count).toBe(reference.count);
+  });
+
+  it('normalizes a constant channel to exactly its bias, not to amplified rounding (wasm as setupBackend makes it)', async () => {
+    await setupBackend({ prefer: 'wasm' });
+    try {
+      // The seed CNN's first conv on an all-zero second person: its bias at every position.
+      const constant = tf.mul(tf.ones([32, 16, 25, 2]), tf.tensor1d([0.1234567, -3.3]));
+      const bias = tf.tensor1d([0.5, -0.25]);
+      const result = batchNormTrain(constant, 1e-5, tf.tensor1d([1.5, 2]), bias);
+      const y = Array.from(await result.y.data());
+      const worst = y.reduce((m, v, i) => Math.max(m, Math.abs(v - (i % 2 === 0 ? 0.5 : -0.25))), 0);
+      // A one-pass mean leaves |mean - x| ~ 1e-8 here, which 1 / sqrt(eps) = 316 turns into ~3e-6.
+      expect(worst).toBeLessThan(1e-9);
+      expect(Array.from(await result.mean.data())).toEqual(Array.from(await tf.tensor1d([0.1234567, -3.3]).data()));
+      tf.dispose([result.y, result.mean, result.variance]);
+    } finally {
+      await useCpu();
+    }
   });
 
   it('leaves no tensor behind once its outputs and gradients are disposed', () => {
