@@ -42,7 +42,7 @@ for (const config of tf.getKernelsForBackend(choice.name)) {
   });
 }
 
-const model = createModel('seed-cnn', { norm });
+const model = createModel('seed-cnn', { norm, personMode: arg('person-mode', 'per-person') });
 const optimizerSpec = { name: 'adam', lr: 1e-3 } as const;
 const optimizer = createOptimizer(model.namedParameters(), optimizerSpec);
 const engine = await localStepEngine()({ model, optimizer, optimizerSpec, labelSmoothing: 0 });
