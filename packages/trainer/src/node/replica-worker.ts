@@ -80,9 +80,9 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
       const slot = reduction.slot;
       let offset = 0;
       for (const [name] of parameters) {
-        offset = writeScaled(slot, offset, await (grads[name] as tf.Tensor).data(), weight);
+        offset = writeScaled(slot, offset, await valuesOf(grads[name] as tf.Tensor), weight);
       }
-      for (const [, v] of floatBuffers) offset = writeScaled(slot, offset, await v.data(), weight);
+      for (const [, v] of floatBuffers) offset = writeScaled(slot, offset, await valuesOf(v), weight);
       reduction.stats[row] = ((await loss.data())[0] as number) * weight;
       reduction.stats[row + 1] = (await correct.data())[0] as number;
       reduction.stats[row + 2] = count;
@@ -113,13 +113,15 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
     const bad = Number.isFinite(lossSum) ? firstNonFiniteRange(reduction.result) : undefined;
     return { ...result, finite: false, ...(bad === undefined ? {} : { nonFiniteParameter: bad }) };
   }
-  // Copies: optimizer slots may keep a gradient's storage (SGD's first momentum buffer), and the
-  // shared result is overwritten by the next step.
+  // The shared result is overwritten by the next step and read by every rank: a backend that
+  // keeps the array it is given (cpu: an optimizer slot could hold a gradient's storage) and
+  // clipping (scales in place) need a copy; wasm copies into its heap anyway.
   const coef = init.clipGradNorm === undefined ? 1 : Math.min(1, init.clipGradNorm / (gradNorm + 1e-6));
+  const copy = coef < 1 || !heapBacked();
   const averaged: Record<string, tf.Tensor> = {};
   let offset = 0;
   for (const [name, v] of parameters) {
-    const values = reduction.result.slice(offset, offset + v.size);
+    const values = copy ? reduction.result.slice(offset, offset + v.size) : reduction.result.subarray(offset, offset + v.size);
     if (coef < 1) for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * coef;
     averaged[name] = tf.tensor(values, v.shape, 'float32');
     offset += v.size;
@@ -131,7 +133,7 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
     tf.dispose(Object.values(averaged));
   }
   for (const [, v] of floatBuffers) {
-    const values = reduction.result.slice(offset, offset + v.size);
+    const values = copy ? reduction.result.slice(offset, offset + v.size) : reduction.result.subarray(offset, offset + v.size);
     tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
     offset += v.size;
   }
@@ -146,6 +148,23 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
     }
     return undefined;
   }
+}
+
+/** A backend that keeps tensors in its own heap (wasm): it copies what it is given and can lend views. */
+type HeapBackend = { typedArrayFromHeap(t: tf.TensorInfo): Float32Array };
+
+function heapBacked(): boolean {
+  return typeof (tf.backend() as Partial<HeapBackend>).typedArrayFromHeap === 'function';
+}
+
+/**
+ * A float tensor's values: on wasm a view of its heap memory (no 7 MB copy of the gradients per
+ * step for the garbage collector to chase; valid until the next tfjs allocation, so the caller
+ * consumes it at once), elsewhere `data()`.
+ */
+async function valuesOf(t: tf.Tensor): Promise<ArrayLike<number>> {
+  if (heapBacked() && t.dtype === 'float32') return (tf.backend() as unknown as HeapBackend).typedArrayFromHeap(t);
+  return t.data();
 }
 
 function writeScaled(slot: Float32Array, offset: number, values: ArrayLike<number>, weight: number): number {
