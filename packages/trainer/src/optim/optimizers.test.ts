@@ -13,24 +13,27 @@ function close(actual: ArrayLike<number>, expected: readonly number[], tol: numb
   for (let i = 0; i < expected.length; i++) expect(Math.abs((actual[i] as number) - (expected[i] as number))).toBeLessThanOrEqual(tol);
 }
 
+/** Runs the golden gradient rule through an optimizer made from `spec` and checks the parameters. */
+function replayGolden(spec: OptimizerSpec, params: readonly (readonly number[])[]): void {
+  const vars = golden.initial.map((v, i) => [`p${i}`, tf.variable(tf.tensor(v as number[]))] as const);
+  const opt = createOptimizer(vars, spec);
+  for (let t = 0; t < golden.steps; t++) {
+    if (t === golden.halveLrAtStep) opt.lr *= 0.5;
+    const grads = Object.fromEntries(vars.map(([n, v]) => [n, tf.tidy(() => tf.sin(tf.add(tf.mul(v, 3), t)))]));
+    opt.step(grads);
+    tf.dispose(Object.values(grads));
+  }
+  vars.forEach(([, v], i) => close(v.dataSync(), params[i] as number[], 2e-6));
+  const afterFirst = tf.memory().numTensors;
+  opt.step(Object.fromEntries(vars.map(([n, v]) => [n, tf.zerosLike(v)])));
+  expect(tf.memory().numTensors).toBe(afterFirst + vars.length); // only the zero gradients
+  opt.dispose();
+  vars.forEach(([, v]) => v.dispose());
+}
+
 describe('optimizers match PyTorch', () => {
   for (const [name, { spec, params }] of Object.entries(golden.optimizers)) {
-    it(name, () => {
-      const vars = golden.initial.map((v, i) => [`p${i}`, tf.variable(tf.tensor(v as number[]))] as const);
-      const opt = createOptimizer(vars, spec as OptimizerSpec);
-      for (let t = 0; t < golden.steps; t++) {
-        if (t === golden.halveLrAtStep) opt.lr *= 0.5;
-        const grads = Object.fromEntries(vars.map(([n, v]) => [n, tf.tidy(() => tf.sin(tf.add(tf.mul(v, 3), t)))]));
-        opt.step(grads);
-        tf.dispose(Object.values(grads));
-      }
-      vars.forEach(([, v], i) => close(v.dataSync(), params[i] as number[], 2e-6));
-      const afterFirst = tf.memory().numTensors;
-      opt.step(Object.fromEntries(vars.map(([n, v]) => [n, tf.zerosLike(v)])));
-      expect(tf.memory().numTensors).toBe(afterFirst + vars.length); // only the zero gradients
-      opt.dispose();
-      vars.forEach(([, v]) => v.dispose());
-    });
+    it(name, () => replayGolden(spec as OptimizerSpec, params as number[][]));
   }
 
   it('state dict round-trips: a restored optimizer continues identically', () => {
