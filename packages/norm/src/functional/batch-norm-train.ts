@@ -24,7 +24,7 @@ export interface BatchNormTrainResult {
  *
  * About 10 full-size ops in all where the differentiated composition of `channelMoments` and
  * `normalizeChannels` took about 20: on wasm the seed CNN's BatchNorms went from ~330 to ~90 ms of
- * a batch-32 training step (the trainer's `scripts/profile-step.ts`).
+ * a batch-32 training step (`tools/bench/src/step-profile.ts`).
  *
  * The mean's correction pass is what PyTorch does not do: for a channel that is constant over the
  * batch (the seed CNN's first conv on an all-zero second person gives its bias everywhere) a
