@@ -34,6 +34,20 @@ describe('skelnorm ablate', () => {
     expect(io.stdout.join('\n')).toContain('| variant | train acc (running, train mode) |');
   });
 
+  it('--bn-momentum sets the seed\'s momentum for every variant but bn-momentum-0.1', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'skelnorm-ablate-'));
+    dirs.push(out);
+    const io = captureIO();
+    expect(await main(['ablate', ...TINY, '--seeds', '0', '--variants', 'bn-folded', '--bn-momentum', '0.1', '--out', out], io)).toBe(0);
+    const config = JSON.parse(await readFile(join(out, 'config.json'), 'utf8'));
+    expect(config.seedConfig.modelOptions).toMatchObject({ norm: 'batch', personMode: 'per-person', bnMomentum: 0.1 });
+    const run = JSON.parse(await readFile(join(out, 'ablation.json'), 'utf8')).runs[0];
+    expect(run.variant).toBe('bn-folded');
+    const checkpoints = await readFile(join(out, 'ablation.md'), 'utf8');
+    expect(checkpoints).toContain('--bn-momentum 0.1');
+    expect(await main(['ablate', '--bn-momentum', '2'], captureIO())).toBe(2);
+  });
+
   it('rejects unknown variants with a usage error', async () => {
     const io = captureIO();
     expect(await main(['ablate', '--variants', 'no-norm,bogus'], io)).toBe(2);

@@ -16,13 +16,17 @@ import { resolveTrainConfig, TRAINING_FLAGS } from '../training/train-config.js'
  */
 export const ABLATE_DEFAULTS = { seeds: [0, 1, 2], epochs: 4 } as const;
 
-const { model: _m, norm: _n, 'person-mode': _p, 'bn-momentum': _b, 'no-running-stats': _r, recalibrate: _c, 'no-shuffle': _s, seed: _seed, ...SHARED } = TRAINING_FLAGS;
+const { model: _m, norm: _n, 'person-mode': _p, 'no-running-stats': _r, recalibrate: _c, 'no-shuffle': _s, seed: _seed, ...SHARED } = TRAINING_FLAGS;
 
 const FLAGS = {
   seeds: { type: 'list', description: `seeds, comma-separated (default ${ABLATE_DEFAULTS.seeds.join(',')})`, placeholder: 'S,S,...' },
   variants: { type: 'list', description: 'variants to run, comma-separated (default: all; see below)', placeholder: 'V,V,...' },
   out: { type: 'string', description: 'output folder (default runs/<time>-ablation)', placeholder: 'DIR' },
   ...SHARED,
+  'bn-momentum': {
+    ...TRAINING_FLAGS['bn-momentum'],
+    description: "the seed's BatchNorm momentum for every variant but bn-momentum-0.1 (default 0.01; 0.1 takes the running averages' lag out, leaving the person handling)",
+  },
   epochs: { ...TRAINING_FLAGS.epochs, description: `training epochs per run (default ${ABLATE_DEFAULTS.epochs})` },
   'batch-size': { ...TRAINING_FLAGS['batch-size'], description: `the seed's batch size (default 32; bn-small-batch / 4, bn-large-batch x 4)` },
 } as const;
@@ -32,8 +36,8 @@ const usage = `Usage: skelnorm ablate [options]
 Trains the seed CNN once per variant and seed on the same data with the same schedule and writes
 ablation.md, ablation.json and ablation.svg: running train accuracy (train mode), train accuracy
 in eval mode, test accuracy, test accuracy with batch statistics, the gap, and the time, as
-mean ± sd over seeds. The seed's configuration: BatchNorm with momentum 0.01, persons one call
-each. Default budget: ${ABLATION_VARIANTS.length} variants x ${ABLATE_DEFAULTS.seeds.length} seeds x ${ABLATE_DEFAULTS.epochs} epochs on the default synthetic set
+mean ± sd over seeds. The seed's configuration: BatchNorm with momentum 0.01 (--bn-momentum),
+persons one call each. Default budget: ${ABLATION_VARIANTS.length} variants x ${ABLATE_DEFAULTS.seeds.length} seeds x ${ABLATE_DEFAULTS.epochs} epochs on the default synthetic set
 (bn-precise and bn-repaired reuse the seed's runs), about 30-40 minutes on 2 cores.
 
 Variants:
@@ -55,7 +59,7 @@ export const command: Command = {
     });
     const variants = selectVariants(flags.variants);
     let seedConfig = resolveTrainConfig(
-      { ...flags, model: 'seed-cnn', norm: undefined, 'person-mode': undefined, 'bn-momentum': undefined, 'no-running-stats': false, recalibrate: false, 'no-shuffle': false, seed: undefined },
+      { ...flags, model: 'seed-cnn', norm: undefined, 'person-mode': undefined, 'no-running-stats': false, recalibrate: false, 'no-shuffle': false, seed: undefined },
       { modelOptions: { ...SEED_MODEL_OPTIONS }, epochs: flags.epochs ?? ABLATE_DEFAULTS.epochs },
     );
     const started = performance.now();

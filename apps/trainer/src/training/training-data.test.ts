@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SkeletonSample } from '@skelnorm/data';
+import type { BatchStream } from '@skelnorm/trainer';
 import { TrainingData } from './training-data.js';
 
 beforeAll(async () => {
@@ -16,11 +17,11 @@ const sample = (i: number): SkeletonSample => ({
   personMask: Uint8Array.from([1, 0]),
 });
 
-async function batchSizes(stream: AsyncIterable<{ y: tf.Tensor; dispose?: () => void }>): Promise<{ sizes: number[]; labels: number }> {
+async function batchSizes(stream: BatchStream): Promise<{ sizes: number[]; labels: number }> {
   const sizes: number[] = [];
   for await (const batch of stream) {
     sizes.push(batch.y.shape[0]!);
-    batch.dispose?.();
+    tf.dispose([batch.x, batch.y, ...(batch.mask ? [batch.mask] : [])]);
   }
   return { sizes, labels: sizes.reduce((a, b) => a + b, 0) };
 }
