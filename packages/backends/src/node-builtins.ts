@@ -4,7 +4,7 @@
  * Node a dynamic `import()` with a computed specifier does the same job. Call only when
  * {@link detectRuntime} says 'node'.
  */
-export async function nodeBuiltin<T>(name: 'module'): Promise<T> {
+export async function nodeBuiltin<T>(name: 'module' | 'fs'): Promise<T> {
   const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
   const viaProcess = proc?.getBuiltinModule?.(`node:${name}`);
   if (viaProcess !== undefined) return viaProcess as T;
@@ -21,4 +21,24 @@ export async function nodeWasmBinaryDirectory(): Promise<string> {
   const { createRequire } = await nodeBuiltin<typeof import('node:module')>('module');
   const main = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
   return main.slice(0, Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1);
+}
+
+/** Where the dynamic loader looks for libraries on common Linux distributions, besides LD_LIBRARY_PATH and its cache. */
+export const LINUX_LIBRARY_DIRS = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib', '/usr/local/lib'];
+
+/**
+ * Whether the Linux dynamic loader can find `library` (e.g. `libvulkan.so.1`): a file of that name
+ * in LD_LIBRARY_PATH or a standard directory, or the name in `/etc/ld.so.cache`. A heuristic (it
+ * does not check the file loads), used to avoid loading native code that would print to stderr.
+ */
+export async function linuxLibraryAvailable(library: string): Promise<boolean> {
+  const fs = await nodeBuiltin<typeof import('node:fs')>('fs');
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const dirs = [...(env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean), ...LINUX_LIBRARY_DIRS];
+  if (dirs.some((dir) => fs.existsSync(`${dir}/${library}`))) return true;
+  try {
+    return fs.readFileSync('/etc/ld.so.cache').includes(library);
+  } catch {
+    return false;
+  }
 }

@@ -1,4 +1,5 @@
 import type { GpuLike } from '../gpu-adapter.js';
+import { linuxLibraryAvailable } from '../node-builtins.js';
 import { errorSummary, importOptional, isModuleNotFound } from '../optional-import.js';
 import { skip, type BackendLoader } from './backend-loader.js';
 import { activateWebgpu } from './webgpu.js';
@@ -23,6 +24,9 @@ const LINUX_HINT =
 export const nodeWebgpuLoader: BackendLoader = {
   variant: 'node-webgpu',
   async load(context) {
+    const isLinux = (globalThis as { process?: { platform?: string } }).process?.platform === 'linux';
+    // Without a Vulkan loader Dawn finds no adapter anyway, and says so on stderr from native code.
+    if (isLinux && !(await linuxLibraryAvailable('libvulkan.so.1'))) return skip(`Dawn: ${LINUX_HINT}`);
     let dawn: DawnModule;
     try {
       dawn = await importOptional<DawnModule>('webgpu');
@@ -39,7 +43,6 @@ export const nodeWebgpuLoader: BackendLoader = {
       else Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     }
     const outcome = await activateWebgpu(gpu, context, 'Dawn');
-    const isLinux = (globalThis as { process?: { platform?: string } }).process?.platform === 'linux';
     if (!outcome.ok && isLinux && /no GPU adapter/.test(outcome.reason)) return skip(`Dawn: ${LINUX_HINT}`);
     return outcome;
   },

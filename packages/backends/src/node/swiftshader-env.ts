@@ -1,20 +1,9 @@
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
+import { LINUX_LIBRARY_DIRS } from '../node-builtins.js';
 
 /** Where Debian/Ubuntu's `chromium` package puts SwiftShader's Vulkan driver manifest. */
 export const CHROMIUM_SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-/** Directories the dynamic loader searches for `libvulkan.so.1` without LD_LIBRARY_PATH (common distributions). */
-const SYSTEM_LIBRARY_DIRS = [
-  '/usr/lib/x86_64-linux-gnu',
-  '/usr/lib/aarch64-linux-gnu',
-  '/lib/x86_64-linux-gnu',
-  '/lib/aarch64-linux-gnu',
-  '/usr/lib64',
-  '/lib64',
-  '/usr/lib',
-  '/lib',
-];
 
 /** Environment for a Node process in which Dawn (`node-webgpu`) gets a SwiftShader adapter, or why not. */
 export type SwiftShaderEnv =
@@ -45,7 +34,7 @@ export function dawnSwiftShaderEnv(
     return { ok: false, reason: `no SwiftShader Vulkan ICD at ${icd} (Debian/Ubuntu: apt install chromium)` };
   }
   const env = { ...base, VK_ICD_FILENAMES: icd };
-  const searched = [...(base['LD_LIBRARY_PATH'] ?? '').split(delimiter).filter(Boolean), ...SYSTEM_LIBRARY_DIRS];
+  const searched = [...(base['LD_LIBRARY_PATH'] ?? '').split(delimiter).filter(Boolean), ...LINUX_LIBRARY_DIRS];
   if (searched.some((dir) => existsSync(join(dir, 'libvulkan.so.1')))) return { ok: true, env, needsNewProcess: false };
   const bundled = dirname(icd);
   if (!existsSync(join(bundled, 'libvulkan.so.1'))) {
