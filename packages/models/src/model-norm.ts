@@ -25,18 +25,20 @@ export interface NormSettings {
 /**
  * One normalization layer: `numFeatures` channels, `dims` 1 for [N, C] / [N, L, C], 2 for
  * [N, H, W, C]. `slots` > 1 gives BatchNorm with separate running statistics per person slot
- * (`context.slot` picks them); only `batch` has slots.
+ * (`context.slot` picks them); only `batch` and `masked-batch` have slots.
  */
 export function makeNorm(kind: ModelNorm, numFeatures: number, dims: 1 | 2, settings: NormSettings, slots = 1): Module {
   if (kind === 'none') return new Identity();
-  if (slots > 1 && kind !== 'batch') throw new Error(`per-slot statistics need norm 'batch', got '${kind}'`);
+  if (slots > 1 && kind !== 'batch' && kind !== 'masked-batch') {
+    throw new Error(`per-slot statistics need norm 'batch' or 'masked-batch', got '${kind}'`);
+  }
   return createNorm(slots > 1 ? 'slot-batch' : kind, {
     numFeatures,
     dims,
     momentum: settings.momentum,
     trackRunningStats: settings.trackRunningStats,
     numGroups: largestDivisorUpTo(numFeatures, settings.numGroups),
-    ...(slots > 1 ? { numSlots: slots } : {}),
+    ...(slots > 1 ? { numSlots: slots, masked: kind === 'masked-batch' } : {}),
   });
 }
 

@@ -47,8 +47,8 @@ describe('seed-cnn', () => {
     const x = skeletonBatch(3, 2, T, 25, 3, [[0, 1]]);
     for (const norm of MODEL_NORMS) {
       for (const personMode of PERSON_MODES) {
-        if (personMode === 'per-person-stats' && norm !== 'batch') {
-          expect(() => new SeedCnn({ norm, personMode, frames: T })).toThrow(/needs norm 'batch'/);
+        if (personMode === 'per-person-stats' && norm !== 'batch' && norm !== 'masked-batch') {
+          expect(() => new SeedCnn({ norm, personMode, frames: T })).toThrow(/needs norm 'batch' or 'masked-batch'/);
           continue;
         }
         const model = new SeedCnn({ norm, personMode, frames: T, numClasses: 7 });
@@ -106,7 +106,7 @@ describe('seed-cnn', () => {
     x.dispose();
   });
 
-  it('masked-batch: BatchNorm statistics come from the present persons only', async () => {
+  it('masked-batch: BatchNorm statistics come from the present persons only (also per slot)', async () => {
     // Sample 0 has no second person. References: plain BatchNorm fed exactly the present persons.
     const x = skeletonBatch(2, 2, T, 25, 3, [[0, 1]]);
     const person = (n: number, m: number) => tf.reshape(tf.slice(x, [n, m], [1, 1]), [1, T, 25, 3]);
@@ -130,7 +130,21 @@ describe('seed-cnn', () => {
     tf.tidy(() => convStack(plainPerPerson, tf.concat([person(0, 0), person(1, 0)])));
     tf.tidy(() => convStack(plainPerPerson, person(1, 1)));
     await compare(perPerson, plainPerPerson);
-    [folded, plainFolded, perPerson, plainPerPerson].forEach((m) => m.dispose());
+    // per-person-stats: slot 0 from the first persons, slot 1 from the one present second person
+    const slotted = new SeedCnn({ norm: 'masked-batch', personMode: 'per-person-stats', frames: T, seed: 5 });
+    tf.tidy(() => slotted.call(x));
+    const firsts = new SeedCnn({ norm: 'batch', frames: T, seed: 5 });
+    tf.tidy(() => convStack(firsts, tf.concat([person(0, 0), person(1, 0)])));
+    const seconds = new SeedCnn({ norm: 'batch', frames: T, seed: 5 });
+    tf.tidy(() => convStack(seconds, person(1, 1)));
+    const s = Object.fromEntries(slotted.namedBuffers());
+    for (const [slot, reference] of [[0, firsts], [1, seconds]] as const) {
+      const r = Object.fromEntries(reference.namedBuffers());
+      for (const key of ['conv1.1.running_mean', 'conv2.1.running_var', 'conv3.1.running_mean']) {
+        expect(maxAbsDiff(await s[`${key}_slot${slot}`]!.data(), await r[key]!.data()), `${key}_slot${slot}`).toBeLessThan(1e-5);
+      }
+    }
+    [folded, plainFolded, perPerson, plainPerPerson, slotted, firsts, seconds].forEach((m) => m.dispose());
     x.dispose();
   });
 

@@ -21,7 +21,7 @@ import { assertSkeletonBatch } from './skeleton-batch.js';
  * - `per-person`: one call per person slot, as the seed does — a BatchNorm there is called M times
  *   per step and its running statistics blend the persons (the seed's train/eval gap);
  * - `per-person-stats`: the same calls with `context.slot` = person index and per-slot BatchNorm
- *   statistics (shared affine weights); needs `norm: 'batch'`;
+ *   statistics (shared affine weights); needs `norm: 'batch'` or `'masked-batch'`;
  * - `folded`: persons folded into the batch ([N*M, T, V, C]), one call, then unfolded for the max.
  */
 export type PersonMode = 'per-person' | 'per-person-stats' | 'folded';
@@ -128,8 +128,8 @@ export class SeedCnn extends Module {
     super();
     const config: ResolvedSeedCnnOptions = withDefaults<ResolvedSeedCnnOptions>(DEFAULTS, options);
     this.config = Object.freeze(config);
-    if (config.personMode === 'per-person-stats' && config.norm !== 'batch') {
-      throw new Error(`seed-cnn: personMode 'per-person-stats' keeps per-slot BatchNorm statistics and needs norm 'batch', got '${config.norm}'`);
+    if (config.personMode === 'per-person-stats' && config.norm !== 'batch' && config.norm !== 'masked-batch') {
+      throw new Error(`seed-cnn: personMode 'per-person-stats' keeps per-slot BatchNorm statistics and needs norm 'batch' or 'masked-batch', got '${config.norm}'`);
     }
     if (config.frames < 8) throw new Error(`seed-cnn: frames must be >= 8 (three 2x2 poolings), got ${config.frames}`);
     const generator = (this.generator = new Generator(config.seed));

@@ -22,6 +22,8 @@ export interface CreateNormOptions {
   trackRunningStats?: boolean;
   /** 'slot-batch': statistics slots. Default 2. */
   numSlots?: number;
+  /** 'slot-batch': statistics over the samples that `context.mask` marks valid. Default false. */
+  masked?: boolean;
   /** 'group': groups. Default `defaultNumGroups(numFeatures)`: the largest divisor of C that is <= 32. */
   numGroups?: number;
   /** Default 1e-5 for every kind. */
@@ -40,7 +42,8 @@ export interface CreateNormOptions {
  *   normalizes groups of features).
  * - 'frozen': `FrozenBatchNorm1d` / `FrozenBatchNorm2d` (identity until statistics are loaded).
  * - 'masked-batch': `MaskedBatchNorm1d` / `MaskedBatchNorm2d` (statistics over `context.mask`).
- * - 'slot-batch': `SlotBatchNorm1d` / `SlotBatchNorm2d` with numSlots (default 2; `context.slot` required).
+ * - 'slot-batch': `SlotBatchNorm1d` / `SlotBatchNorm2d` with numSlots (default 2; `context.slot` required),
+ *   masked with `masked: true`.
  * `momentum` and `trackRunningStats` apply to the BatchNorm kinds; `eps` to all but 'none'.
  */
 export function createNorm(kind: NormKind, options: CreateNormOptions): Module {
@@ -60,7 +63,11 @@ export function createNorm(kind: NormKind, options: CreateNormOptions): Module {
     case 'masked-batch':
       return dims === 1 ? new MaskedBatchNorm1d(bn) : new MaskedBatchNorm2d(bn);
     case 'slot-batch': {
-      const slot = { ...bn, ...(options.numSlots !== undefined && { numSlots: options.numSlots }) };
+      const slot = {
+        ...bn,
+        ...(options.numSlots !== undefined && { numSlots: options.numSlots }),
+        ...(options.masked !== undefined && { masked: options.masked }),
+      };
       return dims === 1 ? new SlotBatchNorm1d(slot) : new SlotBatchNorm2d(slot);
     }
     case 'frozen': {
