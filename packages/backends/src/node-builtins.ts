@@ -24,7 +24,12 @@ export async function nodeWasmBinaryDirectory(): Promise<string> {
 }
 
 /** Where the dynamic loader looks for libraries on common Linux distributions, besides LD_LIBRARY_PATH and its cache. */
-export const LINUX_LIBRARY_DIRS = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib', '/usr/local/lib'];
+const LINUX_LIBRARY_DIRS = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib64', '/usr/lib64', '/lib', '/usr/lib', '/usr/local/lib'];
+
+/** Whether `library` is a file in one of the `LD_LIBRARY_PATH` directories or {@link LINUX_LIBRARY_DIRS}. */
+export function inLinuxLibraryDirs(library: string, ldLibraryPath: string | undefined, exists: (path: string) => boolean): boolean {
+  return [...(ldLibraryPath ?? '').split(':').filter(Boolean), ...LINUX_LIBRARY_DIRS].some((dir) => exists(`${dir}/${library}`));
+}
 
 /**
  * Whether the Linux dynamic loader can find `library` (e.g. `libvulkan.so.1`): a file of that name
@@ -34,8 +39,7 @@ export const LINUX_LIBRARY_DIRS = ['/lib/x86_64-linux-gnu', '/usr/lib/x86_64-lin
 export async function linuxLibraryAvailable(library: string): Promise<boolean> {
   const fs = await nodeBuiltin<typeof import('node:fs')>('fs');
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
-  const dirs = [...(env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean), ...LINUX_LIBRARY_DIRS];
-  if (dirs.some((dir) => fs.existsSync(`${dir}/${library}`))) return true;
+  if (inLinuxLibraryDirs(library, env['LD_LIBRARY_PATH'], fs.existsSync)) return true;
   try {
     return fs.readFileSync('/etc/ld.so.cache').includes(library);
   } catch {

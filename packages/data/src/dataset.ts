@@ -241,8 +241,10 @@ export class Dataset<T> implements AsyncIterable<T> {
         group.push(value);
         if (group.length === size) {
           if (!merge) yield group;
-          else if (held) yield held;
-          if (merge) held = group;
+          else {
+            if (held) yield held;
+            held = group;
+          }
           group = [];
         }
       }

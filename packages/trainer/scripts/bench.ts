@@ -4,7 +4,7 @@
 // `npm run bench [-- --steps 6 --batch 64 --rounds 3 --workers 1,2]`; writes bench-results/trainer.json.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { setupBackend } from '@skelnorm/backends';
-import { benchTorchReference, benchTrainingThroughput } from '@skelnorm/trainer/node';
+import { benchTorchReference, benchTrainingThroughput, median } from '@skelnorm/trainer/node';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,7 +14,6 @@ const batchSize = Number(arg('batch', '64'));
 const steps = Number(arg('steps', '6'));
 const rounds = Number(arg('rounds', '3'));
 const workerCounts = arg('workers', '1,2').split(',').map(Number);
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
 
 const main = await setupBackend({ prefer: 'wasm' });
 console.log(`main thread backend: ${main.name}; batch ${batchSize}, ${steps} steps, ${rounds} rounds`);

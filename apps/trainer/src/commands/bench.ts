@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { promisify } from 'node:util';
-import { benchTorchReference, benchTrainingThroughput, type BenchResult, type TorchBenchResult } from '@skelnorm/trainer/node';
+import { benchTorchReference, benchTrainingThroughput, median, type BenchResult, type TorchBenchResult } from '@skelnorm/trainer/node';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import type { Command, CommandIO } from '../command.js';
 import { writeFileAtomic } from '../run/run-folder.js';
@@ -89,9 +89,3 @@ export const command: Command = {
     return 0;
   },
 };
-
-function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import { LINUX_LIBRARY_DIRS } from '../node-builtins.js';
+import { inLinuxLibraryDirs } from '../node-builtins.js';
 
 /** Where Debian/Ubuntu's `chromium` package puts SwiftShader's Vulkan driver manifest. */
 export const CHROMIUM_SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -34,8 +34,7 @@ export function dawnSwiftShaderEnv(
     return { ok: false, reason: `no SwiftShader Vulkan ICD at ${icd} (Debian/Ubuntu: apt install chromium)` };
   }
   const env = { ...base, VK_ICD_FILENAMES: icd };
-  const searched = [...(base['LD_LIBRARY_PATH'] ?? '').split(delimiter).filter(Boolean), ...LINUX_LIBRARY_DIRS];
-  if (searched.some((dir) => existsSync(join(dir, 'libvulkan.so.1')))) return { ok: true, env, needsNewProcess: false };
+  if (inLinuxLibraryDirs('libvulkan.so.1', base['LD_LIBRARY_PATH'], existsSync)) return { ok: true, env, needsNewProcess: false };
   const bundled = dirname(icd);
   if (!existsSync(join(bundled, 'libvulkan.so.1'))) {
     return { ok: false, reason: `no libvulkan.so.1 on the system or next to ${icd} (Debian: apt install libvulkan1)` };

@@ -62,7 +62,7 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIP
  * - `BatchMatMul` with transposeA/transposeB (wasm's is a naive single-threaded loop): explicit
  *   transpose, then wasm's own untransposed kernel;
  * - `Sum` / `Mean` over leading axes (bias gradients, BatchNorm statistics; wasm transposes the
- *   whole tensor first): a matMul with ones; other reductions use wasm's own;
+ *   whole tensor first): average pools (two passes, for accuracy); other reductions use wasm's own;
  * - `Slice` / `Unpack` (wasm's copy element by element from rank 5 on, e.g. one person of a
  *   skeleton batch): contiguous runs;
  * - `Identity` (wasm's copies; tfjs clones every tensor a gradient saves): shares the memory.

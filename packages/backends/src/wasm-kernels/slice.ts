@@ -9,7 +9,7 @@ type HeapArray = Float32Array | Int32Array | Uint8Array;
  * run, so `[32, 2, 64, 25, 3]`, person 1 is 32 copies of 4,800 values; the axes before it are
  * walked with an odometer.
  */
-export function copyBox(x: HeapArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: HeapArray): void {
+function copyBox(x: HeapArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: HeapArray): void {
   const rank = shape.length;
   if (util.sizeFromShape(size as number[]) === 0) return;
   if (rank === 0) {

@@ -3,5 +3,5 @@ export { FileCheckpointStore } from './file-checkpoint-store.js';
 export type { FileCheckpointStoreOptions } from './file-checkpoint-store.js';
 export { dataParallel } from './data-parallel.js';
 export type { DataParallelOptions, ModelSpec, BufferSync } from './data-parallel.js';
-export { benchTrainingThroughput, benchTorchReference } from './bench.js';
+export { benchTrainingThroughput, benchTorchReference, median } from './bench.js';
 export type { BenchOptions, BenchResult, TorchBenchOptions, TorchBenchResult } from './bench.js';

@@ -118,10 +118,11 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
   // clipping (scales in place) need a copy; wasm copies into its heap anyway.
   const coef = init.clipGradNorm === undefined ? 1 : Math.min(1, init.clipGradNorm / (gradNorm + 1e-6));
   const copy = coef < 1 || !heapBacked();
+  const shared = (at: number, size: number) => (copy ? reduction.result.slice(at, at + size) : reduction.result.subarray(at, at + size));
   const averaged: Record<string, tf.Tensor> = {};
   let offset = 0;
   for (const [name, v] of parameters) {
-    const values = copy ? reduction.result.slice(offset, offset + v.size) : reduction.result.subarray(offset, offset + v.size);
+    const values = shared(offset, v.size);
     if (coef < 1) for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * coef;
     averaged[name] = tf.tensor(values, v.shape, 'float32');
     offset += v.size;
@@ -133,7 +134,7 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
     tf.dispose(Object.values(averaged));
   }
   for (const [, v] of floatBuffers) {
-    const values = copy ? reduction.result.slice(offset, offset + v.size) : reduction.result.subarray(offset, offset + v.size);
+    const values = shared(offset, v.size);
     tf.tidy(() => v.assign(tf.tensor(values, v.shape, 'float32')));
     offset += v.size;
   }
