@@ -1,4 +1,4 @@
-export { createModel, listModels, modelInfo, modelNames } from './registry.js';
+export { createModel, listModels, modelInfo, modelNames, rebuildModel } from './registry.js';
 export type { ModelName, ModelOptionsByName, SkeletonModel } from './registry.js';
 export type { BooleanOptionSpec, EnumOptionSpec, ModelInfo, NumberOptionSpec, OptionSpec } from './option-schema.js';
 export { defaultOptions, validateOptions } from './option-schema.js';
@@ -19,3 +19,5 @@ export type { DropoutKind } from './dropout-kind.js';
 export { ChannelDropout } from './channel-dropout.js';
 export { exportTorchCheckpoint, loadTorchCheckpoint, modelFromCheckpoint } from './torch-checkpoint.js';
 export type { LoadTorchCheckpointOptions } from './torch-checkpoint.js';
+export { repairModel } from './repair-model.js';
+export type { ModelRepairResult } from './repair-model.js';

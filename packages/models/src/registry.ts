@@ -71,3 +71,22 @@ function entry(name: string): Entry {
   if (!e) throw new Error(`Unknown model '${name}'; registered models: ${[...REGISTRY.keys()].join(', ')}`);
   return e;
 }
+
+/**
+ * A new model built from `options` (default: `model`'s own) holding `model`'s weights and buffers:
+ * a copy, or the same state in an architecture with the same state-dict layout. Throws the
+ * state-dict error (missing, unexpected, mis-shaped keys) when the layouts differ.
+ */
+export function rebuildModel(model: SkeletonModel, options: Readonly<Record<string, unknown>> = model.config): SkeletonModel {
+  const rebuilt = createModel(model.modelName, options);
+  const state = model.stateDict();
+  try {
+    rebuilt.loadStateDict(state);
+  } catch (error) {
+    rebuilt.dispose();
+    throw error;
+  } finally {
+    for (const t of Object.values(state)) t.dispose();
+  }
+  return rebuilt.train(model.training) as SkeletonModel;
+}

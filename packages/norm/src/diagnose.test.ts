@@ -28,7 +28,7 @@ describe('diagnose', () => {
     const layer = report.layers[0]!;
     expect(layer).toMatchObject({ name: 'stack.0', kind: 'BatchNorm2d', callsPerForward: 2, batchSize: 8, momentum: 0.1, numBatchesTracked: 12, slotsInContext: true, verdict: 'shared-between-distributions' });
     expect(layer.callSites).toHaveLength(2);
-    expect(layer.callSiteDistance!.meanShiftSigma.mean).toBeGreaterThan(1);
+    expect(layer.sharing!.max).toBeGreaterThan(1);
     expect(layer.fixes.join(' ')).toMatch(/repair\(model, batches\)/);
     expect(layer.fixes.join(' ')).toMatch(/Fold the persons into the batch/);
     expect(layer.message).toMatch(/called 2 times per forward pass on different input distributions/);

@@ -1,7 +1,14 @@
 import type { Module } from '@skelnorm/nn';
 import { kerasMomentumFromTorch } from './momentum.js';
 import { observeBatchNorms, type LayerObservation, type NormBatch, type Observation, type StatisticsPassOptions } from './statistics-pass.js';
-import { isLargeShift, populationDistance, statisticsShift, type StatisticsShift } from './statistics-shift.js';
+import {
+  isLargeShift,
+  normalizationError,
+  statisticsShift,
+  summarizeChannelError,
+  type ChannelErrorSummary,
+  type StatisticsShift,
+} from './statistics-shift.js';
 
 /**
  * A layer's state in one word:
@@ -26,11 +33,16 @@ export interface DiagnoseOptions<B> extends StatisticsPassOptions<B> {
   meanShiftThreshold?: number;
   /** Stale when the geometric-mean ratio running_var / population var is above this or below its inverse. Default 2. */
   varianceRatioThreshold?: number;
-  /** Call sites of a layer count as different distributions above this mean shift (pooled sigmas, mean over channels). Default 0.5. */
-  callSiteShiftThreshold?: number;
+  /**
+   * A layer called more than once per forward is shared between distributions when one call site,
+   * normalized with the statistics of all calls pooled (the best that one set of statistics can
+   * do), is off by more than this in its worst channel (RMS error in output sigmas, see
+   * `normalizationError`). Default 0.25.
+   */
+  sharingThreshold?: number;
 }
 
-export const DIAGNOSE_DEFAULTS = Object.freeze({ meanShiftThreshold: 0.25, varianceRatioThreshold: 2, callSiteShiftThreshold: 0.5 });
+export const DIAGNOSE_DEFAULTS = Object.freeze({ meanShiftThreshold: 0.25, varianceRatioThreshold: 2, sharingThreshold: 0.25 });
 
 /** One call site (k-th call in a forward pass) of a layer with one set of statistics. */
 export interface CallSiteDiagnosis extends StatisticsShift {
@@ -38,6 +50,10 @@ export interface CallSiteDiagnosis extends StatisticsShift {
   readonly call: number;
   /** Values per channel seen at this call site. */
   readonly count: number;
+  /** How wrongly eval mode normalizes this site with the running statistics, per channel (output sigmas). */
+  readonly error: ChannelErrorSummary;
+  /** The same with the pooled statistics of all calls: what PreciseBN without slots would leave. */
+  readonly blendError: ChannelErrorSummary;
 }
 
 /** One statistics slot of a per-slot layer. */
@@ -71,10 +87,18 @@ export interface LayerDiagnosis {
   /** Running statistics against the population of all calls (per-slot layers: the worst slot); null if not judged. */
   readonly meanShiftSigma: StatisticsShift['meanShiftSigma'] | null;
   readonly varianceRatio: StatisticsShift['varianceRatio'] | null;
-  /** Single-statistics layers called more than once per forward: each call site against the running statistics. */
+  /**
+   * Running statistics against the pooled population, per channel (output sigmas): the part of
+   * the eval-mode error that PreciseBN removes (EMA lag, changed data). Single-statistics layers only.
+   */
+  readonly lag?: ChannelErrorSummary;
+  /** Single-statistics layers called more than once per forward: each call site against the running and the pooled statistics. */
   readonly callSites?: CallSiteDiagnosis[];
-  /** The largest difference between two call sites' populations. */
-  readonly callSiteDistance?: StatisticsShift;
+  /**
+   * The worst call site's `blendError`: the part of the eval-mode error that only per-slot
+   * statistics remove. The verdict is 'shared-between-distributions' when its max passes `sharingThreshold`.
+   */
+  readonly sharing?: ChannelErrorSummary;
   /** Whether every call carried `context.slot` (needed by `repair`). */
   readonly slotsInContext?: boolean;
   readonly slots?: SlotDiagnosis[];
@@ -121,7 +145,7 @@ export async function buildDiagnosis(observation: Observation, options: Diagnose
   const thresholds = {
     meanShiftThreshold: options.meanShiftThreshold ?? DIAGNOSE_DEFAULTS.meanShiftThreshold,
     varianceRatioThreshold: options.varianceRatioThreshold ?? DIAGNOSE_DEFAULTS.varianceRatioThreshold,
-    callSiteShiftThreshold: options.callSiteShiftThreshold ?? DIAGNOSE_DEFAULTS.callSiteShiftThreshold,
+    sharingThreshold: options.sharingThreshold ?? DIAGNOSE_DEFAULTS.sharingThreshold,
   };
   const layers: LayerDiagnosis[] = [];
   for (const obs of observation.layers) layers.push(await diagnoseLayer(obs, thresholds));
@@ -175,25 +199,25 @@ async function diagnoseLayer(obs: LayerObservation, t: Thresholds): Promise<Laye
     return { ...common, meanShiftSigma: null, varianceRatio: null, verdict: 'not-called', fixes: [], message: `${label} did not run on the given batches (or saw only padded samples): nothing to judge.` };
   }
   const shift = statisticsShift(running.mean, running.variance, obs.pooled, layer.eps);
-  const sites = obs.byCall.filter((m) => m.count > 0);
-  let distance: StatisticsShift | undefined;
-  for (let i = 0; i < sites.length; i++) {
-    for (let j = i + 1; j < sites.length; j++) {
-      const d = populationDistance(sites[i]!, sites[j]!, layer.eps);
-      if (!distance || d.meanShiftSigma.mean > distance.meanShiftSigma.mean) distance = d;
-    }
-  }
+  const summarize = (error: Float64Array) => summarizeChannelError(error, t.sharingThreshold);
+  const pooledVariance = obs.pooled.variance(true);
+  const lag = summarize(normalizationError(obs.pooled, running.mean, running.variance, layer.eps));
+  const callSites: CallSiteDiagnosis[] = obs.byCall.map((m, call) => ({
+    call,
+    count: m.count,
+    ...statisticsShift(running.mean, running.variance, m, layer.eps),
+    error: summarize(normalizationError(m, running.mean, running.variance, layer.eps)),
+    blendError: summarize(normalizationError(m, obs.pooled.mean, pooledVariance, layer.eps)),
+  }));
+  const seen = callSites.filter((c) => c.count > 0);
+  const sharing = seen.length > 1 ? seen.map((c) => c.blendError).reduce((a, b) => (b.max > a.max ? b : a)) : undefined;
   const multi = obs.byCall.length > 1
-    ? {
-        callSites: obs.byCall.map((m, call) => ({ call, count: m.count, ...statisticsShift(running.mean, running.variance, m, layer.eps) })),
-        ...(distance && { callSiteDistance: distance }),
-        slotsInContext: obs.unslottedCalls === 0,
-      }
+    ? { callSites, ...(sharing && { sharing }), slotsInContext: obs.unslottedCalls === 0 }
     : {};
-  const shared = distance !== undefined && isLargeShift(distance, t.callSiteShiftThreshold, t.varianceRatioThreshold);
+  const shared = sharing !== undefined && sharing.max > t.sharingThreshold;
   const verdict: BatchNormVerdict = shared ? 'shared-between-distributions' : judge(shift, running.initial, t);
-  const { fixes, message } = advice(verdict, label, { ...base, shift, distance, slotsInContext: obs.unslottedCalls === 0, perSlot: false });
-  return { ...common, ...shift, ...multi, verdict, fixes, message };
+  const { fixes, message } = advice(verdict, label, { ...base, shift, lag, sharing, stale: judge(shift, running.initial, t) !== 'healthy', slotsInContext: obs.unslottedCalls === 0, perSlot: false });
+  return { ...common, ...shift, lag, ...multi, verdict, fixes, message };
 }
 
 async function diagnoseSlots(obs: LayerObservation, base: Omit<LayerDiagnosis, 'numBatchesTracked' | 'meanShiftSigma' | 'varianceRatio' | 'verdict' | 'fixes' | 'message'>, label: string, t: Thresholds): Promise<LayerDiagnosis> {
@@ -226,7 +250,10 @@ interface AdviceInput {
   readonly callsPerForward: number;
   readonly batchSize: number;
   readonly shift: StatisticsShift | undefined;
-  readonly distance?: StatisticsShift | undefined;
+  readonly lag?: ChannelErrorSummary | undefined;
+  readonly sharing?: ChannelErrorSummary | undefined;
+  /** The running statistics are also far from the pooled population (lag on top of the sharing). */
+  readonly stale?: boolean;
   readonly slotsInContext: boolean;
   readonly perSlot: boolean;
 }
@@ -243,18 +270,20 @@ function advice(verdict: BatchNormVerdict, label: string, a: AdviceInput): { fix
     : [];
   switch (verdict) {
     case 'shared-between-distributions': {
-      const d = a.distance;
+      const s = a.sharing;
       return {
         message:
           `${label} is called ${a.callsPerForward} times per forward pass on different input distributions` +
-          (d ? ` (call sites differ by ${f2(d.meanShiftSigma.mean)} sigma in mean, variance ratio ${f2(d.varianceRatio.mean)})` : '') +
-          '. In training each call is normalized with its own batch statistics, but its single set of running statistics blends all calls, so in eval mode no call is normalized as it was in training.',
+          (s ? ` (with one set of statistics for all calls, the worst call site is off by ${f2(s.max)} output sigmas in channel ${s.worstChannel}, ${s.channelsOver} of ${s.channels} channels by more than the threshold)` : '') +
+          '. In training each call is normalized with its own batch statistics, but its single set of running statistics blends all calls, so in eval mode no call is normalized as it was in training; recalibrating that one set (PreciseBN) only makes the blend exact.' +
+          (a.stale && a.lag ? ` The running statistics also lag the data (worst channel ${f2(a.lag.max)} output sigmas off the pooled population${slowMomentum ? `, momentum ${a.momentum}` : ''}).` : ''),
         fixes: [
           'Keep separate statistics per person slot: `repair(model, batches)` converts this layer to SlotBatchNorm and sets each slot exactly from the data, without retraining; for new training use `createNorm(\'slot-batch\', ...)`.' +
             (a.slotsInContext ? '' : ' The model passes no `context.slot` to this layer: call each person with `{ slot: personIndex }` first.'),
           'Fold the persons into the batch ([N*M, ...]) so that the layer is called once per forward pass on the real mix of persons.',
           'If the extra calls are mostly padding (absent persons), use MaskedBatchNorm and pass `context.mask` so padded samples do not enter the statistics.',
           'Switch to GroupNorm or LayerNorm (`createNorm(\'group\' | \'layer\', ...)`), which keep no running statistics.',
+          ...(a.stale ? momentumFix : []),
         ],
       };
     }
@@ -277,7 +306,9 @@ function advice(verdict: BatchNormVerdict, label: string, a: AdviceInput): { fix
       return {
         message:
           `${label}: running statistics match the data (${shiftText}).` +
-          (a.callsPerForward > 1 && !a.perSlot ? ` It is called ${a.callsPerForward} times per forward pass on similar distributions.` : '') +
+          (a.callsPerForward > 1 && !a.perSlot
+            ? ` It is called ${a.callsPerForward} times per forward pass on similar distributions${a.sharing ? ` (one set of statistics leaves the worst call site ${f2(a.sharing.max)} output sigmas off)` : ''}.`
+            : '') +
           (slowMomentum ? ` Momentum ${a.momentum} is slow; fine while the statistics keep up.` : ''),
         fixes: [],
       };

@@ -55,6 +55,17 @@ export {
   type LayerDiagnosis,
   type SlotDiagnosis,
 } from './diagnose.js';
-export { repair, type RepairOptions, type RepairResult } from './repair.js';
+export {
+  repair,
+  gapBreakdown,
+  type GapBreakdown,
+  type LayerRepair,
+  type RepairCandidate,
+  type RepairOptions,
+  type RepairResult,
+  type RepairScore,
+  type RepairScores,
+  type RepairValidator,
+} from './repair.js';
 export type { NormBatch, BatchForward, StatisticsPassOptions } from './statistics-pass.js';
-export type { StatisticsShift } from './statistics-shift.js';
+export { normalizationError, summarizeChannelError, type ChannelErrorSummary, type StatisticsShift } from './statistics-shift.js';

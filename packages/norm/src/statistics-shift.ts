@@ -22,21 +22,6 @@ export function statisticsShift(
   return compare(mean, variance, reference.mean, reference.variance(true), eps);
 }
 
-/**
- * How different two populations are (e.g. a shared layer's call 0 and call 1), symmetric: the mean
- * shift in units of the pooled standard deviation sqrt((var_a + var_b) / 2 + eps) and the variance
- * ratio oriented so that its geometric mean is >= 1.
- */
-export function populationDistance(a: PooledMoments, b: PooledMoments, eps: number): StatisticsShift {
-  const va = a.variance(true);
-  const vb = b.variance(true);
-  const pooled = va.map((v, c) => (v + (vb[c] ?? 0)) / 2);
-  const shift = compare(a.mean, pooled, b.mean, pooled, eps);
-  const ratio = compare(a.mean, va, b.mean, vb, eps).varianceRatio;
-  const varianceRatio = ratio.mean >= 1 ? ratio : { min: 1 / ratio.max, max: 1 / ratio.min, mean: 1 / ratio.mean };
-  return { meanShiftSigma: shift.meanShiftSigma, varianceRatio };
-}
-
 function compare(
   mean: ArrayLike<number>,
   variance: ArrayLike<number>,
@@ -71,4 +56,59 @@ function compare(
 export function isLargeShift(shift: StatisticsShift, meanShiftThreshold: number, varianceRatioThreshold: number): boolean {
   const r = shift.varianceRatio.mean;
   return shift.meanShiftSigma.mean > meanShiftThreshold || r > varianceRatioThreshold || r < 1 / varianceRatioThreshold;
+}
+
+/**
+ * How wrongly a call site is normalized when eval mode uses (`mean`, `variance`) instead of the
+ * site's own statistics, as training did: per channel, the RMS difference between the two
+ * normalized outputs, in units of the training-time output's standard deviation (1):
+ *
+ *   error_c = sqrt(((mu_site - mu) / sigma)^2 + (sigma_site / sigma - 1)^2),  sigma = sqrt(var + eps)
+ *
+ * (the offset of the output mean, and how far its spread is from 1). 0 when the statistics fit the
+ * site. A constant channel (an absent, all-zero person: conv bias only) is mapped to exactly 0 in
+ * training and to (b - mu) / sigma in eval, which this counts in full where a mean shift in the
+ * site's own sigmas would divide by zero and one averaged over channels would dilute it.
+ */
+export function normalizationError(
+  site: PooledMoments,
+  mean: ArrayLike<number>,
+  variance: ArrayLike<number>,
+  eps: number,
+): Float64Array {
+  const siteVariance = site.variance(false);
+  return Float64Array.from({ length: site.channels }, (_, c) => {
+    const sigma = Math.sqrt((variance[c] ?? 0) + eps);
+    const offset = ((site.mean[c] ?? 0) - (mean[c] ?? 0)) / sigma;
+    const spread = Math.sqrt((siteVariance[c] ?? 0) + eps) / sigma - 1;
+    return Math.sqrt(offset * offset + spread * spread);
+  });
+}
+
+/** A per-channel error summarized for a report: the worst channels matter. */
+export interface ChannelErrorSummary {
+  /** Largest error over channels, and which channel. */
+  readonly max: number;
+  readonly worstChannel: number;
+  /** The error that 90% of channels stay under. */
+  readonly p90: number;
+  /** Mean over channels. */
+  readonly mean: number;
+  /** Channels whose error is above the threshold it was summarized with. */
+  readonly channelsOver: number;
+  readonly channels: number;
+}
+
+export function summarizeChannelError(error: ArrayLike<number>, threshold: number): ChannelErrorSummary {
+  const values = Array.from(error);
+  const sorted = [...values].sort((a, b) => a - b);
+  const max = sorted.at(-1) ?? 0;
+  return {
+    max,
+    worstChannel: Math.max(0, values.indexOf(max)),
+    p90: sorted[Math.min(sorted.length - 1, Math.floor(0.9 * sorted.length))] ?? 0,
+    mean: values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1),
+    channelsOver: values.filter((v) => v > threshold).length,
+    channels: values.length,
+  };
 }

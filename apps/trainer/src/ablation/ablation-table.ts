@@ -16,6 +16,8 @@ export interface AblationRun {
    */
   readonly testAccuracyBatchStats: number;
   readonly seconds: number;
+  /** For `bn-repaired`: what the doctor measured on the seed's model and what its repair kept (one line). */
+  readonly doctor?: string;
   /** Set when the run failed; the numbers are then NaN. */
   readonly error?: string;
 }
@@ -95,7 +97,7 @@ export interface AblationMeta {
 }
 
 /** The markdown table (with a legend that says what every column measures). */
-export function ablationMarkdown(rows: readonly AblationRow[], meta: AblationMeta): string {
+export function ablationMarkdown(rows: readonly AblationRow[], meta: AblationMeta, runs: readonly AblationRun[] = []): string {
   const lines: string[] = [];
   lines.push('# Normalization ablation', '');
   lines.push(`Command: \`${meta.command}\``, '');
@@ -122,6 +124,11 @@ export function ablationMarkdown(rows: readonly AblationRow[], meta: AblationMet
   lines.push('');
   lines.push('Variants:', '');
   for (const row of rows) lines.push(`- **${row.variant}**: ${row.description}`);
+  const doctor = runs.filter((r) => r.doctor);
+  if (doctor.length > 0) {
+    lines.push('', "The doctor on each seed's `seed-bn` model (the `bn-repaired` row):", '');
+    for (const r of doctor) lines.push(`- seed ${r.seed}: ${r.doctor}`);
+  }
   const errors = rows.flatMap((row) => row.errors.map((e) => `${row.variant}, ${e}`));
   if (errors.length > 0) {
     lines.push('', 'Failed runs:', '');

@@ -1,11 +1,11 @@
-import type { SkeletonModel } from '@skelnorm/models';
-import { recalibrate } from '@skelnorm/norm';
+import { rebuildModel, type SkeletonModel } from '@skelnorm/models';
+import { recalibrate, type RepairResult } from '@skelnorm/norm';
 import { evaluate } from '@skelnorm/trainer';
 import type { CommandIO } from '../command.js';
 import { ProgressDisplay } from '../progress/progress-display.js';
 import { formatDuration } from '../report/run-report.js';
 import { RunFolder } from '../run/run-folder.js';
-import { repairModel } from '../training/repair-model.js';
+import { repairOnTrainingData } from '../training/repair-model.js';
 import type { TrainConfig } from '../training/train-config.js';
 import { trainModel } from '../training/train-model.js';
 import { disposingBatches, type TrainingData } from '../training/training-data.js';
@@ -53,11 +53,28 @@ const failed = (variant: string, seed: number, error: unknown, seconds: number):
   error: (error instanceof Error ? error.message : String(error)).split('\n')[0]!,
 });
 
+/** One line: the candidates' held-out scores, the cause of the gap, the shared layers and what the repair kept. */
+function doctorLine(repair: RepairResult): string {
+  const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
+  const s = repair.scores;
+  const b = repair.breakdown;
+  const shared = repair.before.layers.filter((l) => l.verdict === 'shared-between-distributions');
+  return [
+    s && `held-out accuracy (a) running ${pct(s.running.accuracy)}, (b) PreciseBN ${pct(s.precise.accuracy)}, (c) per-slot ${pct(s.perSlot?.accuracy)}, (d) batch statistics ${pct(s.batchStatistics.accuracy)}`,
+    b && `gap by cause: lag ${(b.lag * 100).toFixed(1)}, blend ${(b.blend * 100).toFixed(1)} points`,
+    shared.length > 0
+      ? `shared: ${shared.map((l) => `${l.name} (worst call site ${l.sharing?.max.toFixed(2)}σ, ${l.sharing?.channelsOver}/${l.sharing?.channels} channels)`).join(', ')}`
+      : 'no layer found shared',
+    `kept: ${repair.chosen}`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /**
  * Trains every (seed, variant) pair, seed-major so that a complete table for the first seed
  * exists early. Variants that `derive` from the seed's model reuse its training: they are
- * measured right after `seed-bn` of the same seed (PreciseBN first, then `repair`, each on the
- * seed's weights; neither depends on the running statistics it replaces).
+ * measured right after `seed-bn` of the same seed, each on its own copy of the seed's trained model.
  */
 export async function runAblation(plan: AblationPlan): Promise<AblationRun[]> {
   const { io, data } = plan;
@@ -118,18 +135,24 @@ export async function runAblation(plan: AblationPlan): Promise<AblationRun[]> {
         if (variant.name === 'seed-bn') {
           for (const d of derived) {
             const t0 = performance.now();
+            // Each fix starts from the weights and statistics as trained, as a user's checkpoint would.
+            let copy: SkeletonModel | undefined = rebuildModel(model);
+            let doctor: string | undefined;
             try {
               if (d.derive === 'precise-bn') {
-                await recalibrate(model, disposingBatches(data.statisticsBatches('train', config.batchSize)));
+                await recalibrate(copy, disposingBatches(data.statisticsBatches('train', config.batchSize)));
               } else {
-                // `repair` as the norm package does it, in memory (nothing is saved).
-                const repaired = await repairModel(model, () => data.statisticsBatches('train', config.batchSize), { rebuildable: false });
-                model = repaired.model;
+                // The doctor's repair, in memory (nothing is saved).
+                const repaired = await repairOnTrainingData(copy, data, config.batchSize, config.evalBatchSize);
+                copy = repaired.model;
+                doctor = doctorLine(repaired);
               }
               const extra = (performance.now() - t0) / 1000;
-              await record({ variant: d.name, seed, ...(await measure(model, data, config, running)), seconds: trainSeconds + extra });
+              await record({ variant: d.name, seed, ...(await measure(copy, data, config, running)), seconds: trainSeconds + extra, ...(doctor && { doctor }) });
             } catch (error) {
               await record(failed(d.name, seed, error, (performance.now() - t0) / 1000));
+            } finally {
+              copy?.dispose();
             }
           }
         }

@@ -81,7 +81,7 @@ export const command: Command = {
     const write = async (runs: Parameters<typeof summarizeAblation>[0], notes: string[] = []) => {
       const rows = summarizeAblation(runs, variants);
       const m = { ...meta, notes: [...notes, `wall time so far: ${formatDuration((performance.now() - started) / 1000)}`] };
-      await folder.writeText('ablation.md', ablationMarkdown(rows, m));
+      await folder.writeText('ablation.md', ablationMarkdown(rows, m, runs));
       await folder.writeText('ablation.json', ablationJson(rows, runs, m));
       await folder.writeText('ablation.svg', ablationSvg(rows));
       return rows;
@@ -95,7 +95,7 @@ export const command: Command = {
     }
     const interrupted = interrupt.signal.aborted;
     await write(runs, interrupted ? ['interrupted: the table holds the runs that finished'] : []);
-    const markdown = ablationMarkdown(summarizeAblation(runs, variants), meta);
+    const markdown = ablationMarkdown(summarizeAblation(runs, variants), meta, runs);
     io.out('');
     for (const line of markdown.split('\n').filter((l) => l.startsWith('|'))) io.out(line);
     io.out('');

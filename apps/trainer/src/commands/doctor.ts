@@ -1,13 +1,13 @@
 import { evaluate } from '@skelnorm/trainer';
-import { diagnose, type DiagnosisReport } from '@skelnorm/norm';
+import type { DiagnosisReport } from '@skelnorm/norm';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { loadModelFile, saveModelFile } from '../training/model-file.js';
-import { assertRebuildable, repairModel } from '../training/repair-model.js';
+import { repairOnTrainingData } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
-import { disposingBatches } from '../training/training-data.js';
+import { repairSummary } from '../report/repair-summary.js';
 import { withDataFlags } from './eval.js';
 
 const FLAGS = {
@@ -22,10 +22,13 @@ const FLAGS = {
 const usage = `Usage: skelnorm doctor <checkpoint | run folder> [--data DIR] [--repair --out FILE]
 
 The BatchNorm doctor: one pass over the training split measures, for every BatchNorm layer, how
-often it runs per forward pass and how far its running statistics are from the data's; prints a
-verdict and the fix per layer, the test accuracy before and after the repair (per-slot statistics
-for layers shared by the persons, PreciseBN for the rest; no retraining) and, with --repair,
-writes the repaired model.
+often it runs per forward pass and, per channel, how wrongly eval mode normalizes each call site:
+with the running statistics (lag), and with one set of statistics for all calls (the blend of a
+layer shared by the persons). Then the candidates are scored in eval mode on a held-out slice of
+the training split: (a) the running statistics, (b) PreciseBN, (c) PreciseBN per person slot, and
+(d) batch statistics as the reference; the best of (b)/(c) is kept unless it is worse than (a).
+Prints the verdicts, the scores, the cause of the gap, per layer what changed and why, and the
+test accuracy before and after (no retraining). --repair writes the repaired model.
 
 Options:
 ${formatFlags(FLAGS)}`;
@@ -51,24 +54,20 @@ export const command: Command = {
       io.out(`data: ${data.description}`);
       const statsBatch = flags['batch-size'] ?? config.batchSize ?? 32;
       const evalBatch = config.evalBatchSize ?? 64;
-      const trainBatches = () => data.statisticsBatches('train', statsBatch);
 
       const before = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
       const beforeBatchStats = await evaluate(model, data.statisticsBatches('test', statsBatch), { numClasses: data.numClasses, batchStatistics: true });
-      const report = await diagnose(model, disposingBatches(trainBatches()));
-      printDiagnosis(report, io);
-
-      const repaired = await repairModel(model, trainBatches);
+      const repaired = await repairOnTrainingData(model, data, statsBatch, evalBatch);
       model = repaired.model;
-      const after = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
+      printDiagnosis(repaired.before, io);
       io.out('');
-      io.out(`repair (no retraining):`);
-      for (const change of repaired.changes) io.out(`  ${change}`);
+      io.out('repair (no retraining):');
+      for (const line of repairSummary(repaired, repaired)) io.out(`  ${line}`);
+      const after = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
       io.out('');
       io.out(`test accuracy before: ${pct(before.top1)} (eval mode; ${pct(beforeBatchStats.top1)} with batch statistics)`);
       io.out(`test accuracy after:  ${pct(after.top1)} (eval mode, repaired)  ${after.top1 >= before.top1 ? '+' : ''}${((after.top1 - before.top1) * 100).toFixed(1)} points`);
       if (flags.repair && flags.out) {
-        assertRebuildable(model, repaired.options);
         await saveModelFile(flags.out, model, repaired.options, config);
         io.out(`wrote repaired model: ${flags.out} (evaluate with: skelnorm eval ${flags.out})`);
       }
@@ -81,6 +80,7 @@ export const command: Command = {
 
 function printDiagnosis(report: DiagnosisReport, io: CommandIO): void {
   io.out(`diagnosis over ${report.batches} training batches: ${report.summary}`);
+  io.out('(blend and lag: how wrongly eval mode normalizes a channel, in output sigmas: a call site with the statistics of all calls pooled, and the running statistics against the pooled population)');
   if (report.layers.length === 0) {
     io.out('no BatchNorm layers: nothing to diagnose');
     return;
@@ -92,10 +92,11 @@ function printDiagnosis(report: DiagnosisReport, io: CommandIO): void {
     l.momentum === null ? 'cumulative' : String(l.momentum),
     num(l.meanShiftSigma?.mean),
     num(l.varianceRatio?.mean),
-    l.callSiteDistance ? `${num(l.callSiteDistance.meanShiftSigma.mean)} / ${num(l.callSiteDistance.varianceRatio.mean)}` : '–',
+    l.sharing ? `${num(l.sharing.max)} (${l.sharing.channelsOver}/${l.sharing.channels})` : '–',
+    l.lag ? num(l.lag.max) : '–',
     l.verdict,
   ]);
-  const header = ['layer', 'kind', 'calls', 'momentum', 'mean shift (σ)', 'var ratio', 'call sites apart (σ / var ratio)', 'verdict'];
+  const header = ['layer', 'kind', 'calls', 'momentum', 'mean shift (σ)', 'var ratio', 'blend: worst site (channels over)', 'lag: worst channel', 'verdict'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   io.out(line(header));

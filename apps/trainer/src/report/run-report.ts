@@ -11,6 +11,8 @@ export interface RunReportInput {
   readonly backend?: { readonly name: string; readonly reason?: string };
   /** Free-form lines under "Notes" (interruptions, NaN guard, resume). */
   readonly notes?: readonly string[];
+  /** Extra sections after the notes, their lines shown as preformatted text (aligned tables). */
+  readonly sections?: readonly { readonly title: string; readonly intro?: string; readonly lines: readonly string[]; readonly outro?: string }[];
   readonly wallSeconds?: number;
 }
 
@@ -97,6 +99,13 @@ export function renderRunReport(input: RunReportInput): RunReport {
     lines.push('## Notes', '');
     for (const note of input.notes) lines.push(`- ${note}`);
     lines.push('');
+  }
+
+  for (const section of input.sections ?? []) {
+    lines.push(`## ${section.title}`, '');
+    if (section.intro) lines.push(section.intro, '');
+    lines.push('```text', ...section.lines, '```', '');
+    if (section.outro) lines.push(section.outro, '');
   }
 
   lines.push('## Configuration', '', '| option | value |', '|---|---|');

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fromStgcnLayout, personMaskOf, type SkeletonSample } from '@skelnorm/data';
+import { fromStgcnLayout, personMaskOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
 import { findMissingSkeletonLists, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readNpy } from '@skelnorm/data/node';
 import { UsageError, type CommandIO } from '../command.js';
 
@@ -19,23 +19,27 @@ const CACHE_SUFFIXES = ['.skcache', '.cache', '.bin'];
  * (`data.npy` + `samples.json`, ST-GCN layout), or a folder of `.skeleton` files (read, packed to
  * T frames; the official missing-skeleton list is honoured when one is found beside them).
  */
-export async function loadSampleFolder(path: string, frames: number, io?: CommandIO): Promise<SampleFolder> {
+export async function loadSampleFolder(path: string, frames: number, io?: CommandIO, transform: PackTransformOptions = {}): Promise<SampleFolder> {
+  const repack = (what: string): never => {
+    throw new UsageError(`--data ${path}: ${what} holds samples already packed with their own preprocessing; --coords applies to .skeleton files and the synthetic set`);
+  };
+  const customTransform = Object.keys(transform).length > 0;
   let info;
   try {
     info = await stat(path);
   } catch {
     throw new UsageError(`--data ${path}: no such file or folder`);
   }
-  if (info.isFile()) return loadCache(path);
+  if (info.isFile()) return customTransform ? repack('a sample cache') : loadCache(path);
   const entries = await readdir(path);
-  if (entries.includes('data.npy') && entries.includes('samples.json')) return loadNpyExport(path);
+  if (entries.includes('data.npy') && entries.includes('samples.json')) return customTransform ? repack('a pack export') : loadNpyExport(path);
   const cache = entries.find((e) => CACHE_SUFFIXES.some((s) => e.endsWith(s)));
-  if (cache) return loadCache(join(path, cache));
+  if (cache) return customTransform ? repack('a sample cache') : loadCache(join(path, cache));
   const files = await listSkeletonFiles([path]);
   if (files.length === 0) {
     throw new UsageError(`--data ${path}: no .skeleton files, no sample cache and no data.npy + samples.json found`);
   }
-  return loadSkeletonFiles(path, files, frames, io);
+  return loadSkeletonFiles(path, files, frames, transform, io);
 }
 
 async function loadCache(path: string): Promise<SampleFolder> {
@@ -71,14 +75,14 @@ async function loadNpyExport(folder: string): Promise<SampleFolder> {
   return { samples, numClasses: classCount(samples), description: `${folder} (data.npy (${npy.shape.join(', ')}) + samples.json)` };
 }
 
-async function loadSkeletonFiles(folder: string, files: string[], frames: number, io?: CommandIO): Promise<SampleFolder> {
+async function loadSkeletonFiles(folder: string, files: string[], frames: number, transform: PackTransformOptions, io?: CommandIO): Promise<SampleFolder> {
   const lists = await findMissingSkeletonLists([folder]);
   const missing = lists.length > 0 ? await readMissingSkeletonLists(lists) : new Set<string>();
   if (lists.length === 0) io?.out(`data: no missing-skeleton list found near ${folder}; keeping every file`);
   const samples: SkeletonSample[] = [];
   const bad: string[] = [];
   let skipped = 0;
-  for await (const outcome of packSkeletonFiles(files, { frames, missingSkeletons: missing })) {
+  for await (const outcome of packSkeletonFiles(files, { frames, missingSkeletons: missing, transform })) {
     if ('sample' in outcome) samples.push(outcome.sample);
     else if ('error' in outcome) bad.push(outcome.error.message);
     else skipped++;

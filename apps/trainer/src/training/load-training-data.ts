@@ -9,14 +9,16 @@ import { BENCHMARKS, TrainingData } from './training-data.js';
  * for its seed) or a folder (`skelnorm pack` cache or `.skeleton` files), split by the NTU
  * benchmark's rule (cross-subject by default: performers decide train or test).
  */
-export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split' | 'frames'>, io?: CommandIO): Promise<TrainingData> {
+export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords'>, io?: CommandIO): Promise<TrainingData> {
+  const camera = config.coords === 'camera';
+  const transform = camera ? ({ centre: false, align: false } as const) : {};
   const benchmark = config.split as NtuBenchmark;
   if (!BENCHMARKS.includes(benchmark)) throw new UsageError(`unknown split '${config.split}'; one of ${BENCHMARKS.join(', ')}`);
   if (config.data.kind === 'synthetic') {
     const { classes, perClass, seed } = config.data;
     if (classes > 30) throw new UsageError(`--classes: the synthetic set has at most 30 classes, got ${classes}`);
     const started = performance.now();
-    const set = builtinSyntheticNtu({ classes, perClass, seed, frames: config.frames, benchmark });
+    const set = builtinSyntheticNtu({ classes, perClass, seed, frames: config.frames, benchmark, transform });
     const train = await set.train.toArray();
     const test = await set.test.toArray();
     const twoPerson = set.classes.filter((c) => c.persons === 2).length;
@@ -25,11 +27,11 @@ export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split
       train,
       test,
       set.classes.length,
-      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), T=${config.frames}`,
+      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), T=${config.frames}${camera ? ', camera coordinates' : ''}`,
       set.classes.map((c) => c.name),
     );
   }
-  const folder = await loadSampleFolder(config.data.path, config.frames, io);
+  const folder = await loadSampleFolder(config.data.path, config.frames, io, transform);
   const { train, test } = splitSamples(folder.samples, benchmark);
   return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${benchmark})`, folder.classNames);
 }

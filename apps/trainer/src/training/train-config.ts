@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { LrScheduleSpec, OptimizerSpec } from '@skelnorm/trainer';
 import { UsageError } from '../command.js';
 import type { ParsedFlags } from '../args/flags.js';
+import { PRESET_NAMES, TRAIN_PRESETS } from './presets.js';
 
 export const BACKENDS = ['auto', 'node-gpu', 'node-webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendFlag = (typeof BACKENDS)[number];
@@ -24,6 +25,14 @@ export type DataSource =
     };
 
 /**
+ * How skeletons are preprocessed before packing: `centred` (default) trims empty frames, centres
+ * on the first frame's spine, aligns the view and resamples to T; `camera` keeps the Kinect
+ * camera coordinates as recorded (what ST-GCN's NTU `.npy` files hold), trimmed and resampled only.
+ */
+export type Coordinates = 'centred' | 'camera';
+export const COORDINATES: readonly Coordinates[] = ['centred', 'camera'];
+
+/**
  * Everything a training run depends on, resolved from flags and defaults; written to
  * `config.json` and into every checkpoint so that `--resume`, `eval` and `doctor` rebuild the
  * same model and data.
@@ -33,6 +42,8 @@ export interface TrainConfig {
   /** Options passed to `createModel(model, ...)` (validated by the model's schema). */
   readonly modelOptions: Readonly<Record<string, unknown>>;
   readonly data: DataSource;
+  /** Preprocessing of `.skeleton` input; absent in configs written before it existed: `centred`. */
+  readonly coords?: Coordinates;
   /** NTU benchmark split: `ntu60-xsub` (cross-subject) by default. */
   readonly split: string;
   /** Frames T per sample. */
@@ -75,6 +86,11 @@ export const TRAIN_DEFAULTS = {
 
 /** Flags shared by `train` and `ablate`. */
 export const TRAINING_FLAGS = {
+  preset: {
+    type: 'choice',
+    choices: PRESET_NAMES,
+    description: `defaults for data and schedule; other flags still win. ${Object.values(TRAIN_PRESETS).map((p) => `${p.name}: ${p.description}; ${p.runTime} per run on 2 cores`).join('. ')}`,
+  },
   model: { type: 'string', description: 'model: seed-cnn|hcn|stgcn (default seed-cnn)' },
   norm: { type: 'string', description: 'normalization: none|batch|layer|group|frozen|masked-batch (model default)' },
   'person-mode': { type: 'string', description: 'per-person|per-person-stats|folded (model default)' },
@@ -99,6 +115,11 @@ export const TRAINING_FLAGS = {
   backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
   data: { type: 'string', description: '`skelnorm pack` output, sample cache, or folder of .skeleton files (default: the built-in synthetic set)', placeholder: 'DIR' },
   split: { type: 'choice', choices: ['ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset'], description: 'NTU benchmark split (default ntu60-xsub)' },
+  coords: {
+    type: 'choice',
+    choices: COORDINATES,
+    description: 'skeleton preprocessing: centred (default: centred on the spine, view-aligned) or camera (Kinect camera coordinates as recorded, as in ST-GCN\'s NTU .npy)',
+  },
   frames: { type: 'int', description: `frames T per sample (default ${TRAIN_DEFAULTS.frames})`, min: 8 },
   classes: { type: 'int', description: `synthetic set: classes, 2-30 (default ${TRAIN_DEFAULTS.synthetic.classes})`, min: 2, max: 30 },
   'per-class': { type: 'int', description: `synthetic set: samples per class (default ${TRAIN_DEFAULTS.synthetic.perClass})`, min: 2 },
@@ -124,7 +145,12 @@ export function defaultWorkers(): number {
 }
 
 /** Resolves flags and defaults into a `TrainConfig`. `base` supplies defaults that differ (ablate). */
-export function resolveTrainConfig(flags: TrainingFlags, base: Partial<TrainConfig> = {}): TrainConfig {
+export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<TrainConfig> = {}): TrainConfig {
+  // A preset is the user's choice, so it overrides the command's defaults; flags override both.
+  const preset = flags.preset !== undefined ? TRAIN_PRESETS[flags.preset]?.config : undefined;
+  const base: Partial<TrainConfig> = preset
+    ? { ...commandBase, ...preset, modelOptions: { ...commandBase.modelOptions, ...preset.modelOptions } }
+    : commandBase;
   const modelOptions: Record<string, unknown> = { ...(base.modelOptions ?? {}) };
   if (flags.norm !== undefined) modelOptions.norm = flags.norm;
   if (flags['person-mode'] !== undefined) modelOptions.personMode = flags['person-mode'];
@@ -171,6 +197,7 @@ export function resolveTrainConfig(flags: TrainingFlags, base: Partial<TrainConf
     model: flags.model ?? base.model ?? TRAIN_DEFAULTS.model,
     modelOptions,
     data,
+    coords: flags.coords ?? base.coords ?? 'centred',
     split: flags.split ?? base.split ?? TRAIN_DEFAULTS.split,
     frames: flags.frames ?? base.frames ?? TRAIN_DEFAULTS.frames,
     epochs,

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { Dataset, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { Dataset, SeededRandom, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
 import type { Batch, BatchStream, FitData } from '@skelnorm/trainer';
 import type { TrainConfig } from './train-config.js';
 
@@ -72,6 +72,19 @@ export class TrainingData {
     return mixedBatches(split === 'train' ? this.train : this.test, batchSize, { mergeRemainder: true });
   }
 
+  /**
+   * The training split cut in two in a fixed seeded order: `holdout`, a `fraction` of it (at least
+   * two samples), on which the doctor scores its repair candidates, and `statistics`, the rest,
+   * from which the candidates' statistics come. Scoring on the samples the statistics came from
+   * would favour whichever candidate fits them closest.
+   */
+  holdoutSplit(fraction = HOLDOUT_FRACTION): { readonly statistics: readonly SkeletonSample[]; readonly holdout: readonly SkeletonSample[] } {
+    const order = Array.from(new SeededRandom(HOLDOUT_SEED).permutation(this.train.length), (i) => this.train[i]!);
+    const size = Math.min(order.length - 2, Math.max(2, Math.round(order.length * fraction)));
+    if (size < 2) throw new Error(`a held-out slice needs at least 4 training samples, got ${order.length} (${this.description})`);
+    return { holdout: order.slice(0, size), statistics: order.slice(size) };
+  }
+
   /** What `fit` pulls for `config`; without `evaluate`, `fit` emits no eval events. */
   fitData(config: TrainConfig, options: { readonly evaluate?: boolean } = {}): FitData {
     return {
@@ -86,6 +99,10 @@ export class TrainingData {
 /** The seed of the fixed mixed order of statistics passes (any constant; fixed so that runs compare). */
 export const MIXED_ORDER_SEED = 1234;
 
+/** The doctor's held-out slice of the training split: its share and the seed that picks it. */
+export const HOLDOUT_FRACTION = 0.2;
+const HOLDOUT_SEED = 4321;
+
 export interface MixedBatchOptions {
   /** Seed of the order. Default {@link MIXED_ORDER_SEED}. */
   readonly shuffleSeed?: number;
@@ -95,7 +112,7 @@ export interface MixedBatchOptions {
   readonly mergeRemainder?: boolean;
 }
 
-function mixedBatches(samples: readonly SkeletonSample[], batchSize: number, options: MixedBatchOptions): BatchStream {
+export function mixedBatches(samples: readonly SkeletonSample[], batchSize: number, options: MixedBatchOptions): BatchStream {
   return Dataset.fromArray(samples)
     .shuffle(options.shuffleSeed ?? MIXED_ORDER_SEED)
     .batch(batchSize, { dropRemainder: options.dropRemainder ?? false, mergeRemainder: options.mergeRemainder ?? false })
