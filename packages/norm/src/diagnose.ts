@@ -88,8 +88,8 @@ export interface LayerDiagnosis {
   readonly meanShiftSigma: StatisticsShift['meanShiftSigma'] | null;
   readonly varianceRatio: StatisticsShift['varianceRatio'] | null;
   /**
-   * Running statistics against the pooled population, per channel (output sigmas): the part of
-   * the eval-mode error that PreciseBN removes (EMA lag, changed data). Single-statistics layers only.
+   * Running statistics against where they converge with the current weights (the average of the
+   * batches' statistics), per channel (output sigmas): the EMA's lag. Single-statistics layers only.
    */
   readonly lag?: ChannelErrorSummary;
   /** Single-statistics layers called more than once per forward: each call site against the running and the pooled statistics. */
@@ -201,7 +201,8 @@ async function diagnoseLayer(obs: LayerObservation, t: Thresholds): Promise<Laye
   const shift = statisticsShift(running.mean, running.variance, obs.pooled, layer.eps);
   const summarize = (error: Float64Array) => summarizeChannelError(error, t.sharingThreshold);
   const pooledVariance = obs.pooled.variance(true);
-  const lag = summarize(normalizationError(obs.pooled, running.mean, running.variance, layer.eps));
+  const target = obs.batchAverage.get(0);
+  const lag = target ? summarize(normalizationError({ mean: target.mean(), variance: target.variance() }, running.mean, running.variance, layer.eps)) : undefined;
   const callSites: CallSiteDiagnosis[] = obs.byCall.map((m, call) => ({
     call,
     count: m.count,
@@ -217,7 +218,7 @@ async function diagnoseLayer(obs: LayerObservation, t: Thresholds): Promise<Laye
   const shared = sharing !== undefined && sharing.max > t.sharingThreshold;
   const verdict: BatchNormVerdict = shared ? 'shared-between-distributions' : judge(shift, running.initial, t);
   const { fixes, message } = advice(verdict, label, { ...base, shift, lag, sharing, stale: judge(shift, running.initial, t) !== 'healthy', slotsInContext: obs.unslottedCalls === 0, perSlot: false });
-  return { ...common, ...shift, lag, ...multi, verdict, fixes, message };
+  return { ...common, ...shift, ...(lag && { lag }), ...multi, verdict, fixes, message };
 }
 
 async function diagnoseSlots(obs: LayerObservation, base: Omit<LayerDiagnosis, 'numBatchesTracked' | 'meanShiftSigma' | 'varianceRatio' | 'verdict' | 'fixes' | 'message'>, label: string, t: Thresholds): Promise<LayerDiagnosis> {
@@ -276,7 +277,7 @@ function advice(verdict: BatchNormVerdict, label: string, a: AdviceInput): { fix
           `${label} is called ${a.callsPerForward} times per forward pass on different input distributions` +
           (s ? ` (with one set of statistics for all calls, the worst call site is off by ${f2(s.max)} output sigmas in channel ${s.worstChannel}, ${s.channelsOver} of ${s.channels} channels by more than the threshold)` : '') +
           '. In training each call is normalized with its own batch statistics, but its single set of running statistics blends all calls, so in eval mode no call is normalized as it was in training; recalibrating that one set (PreciseBN) only makes the blend exact.' +
-          (a.stale && a.lag ? ` The running statistics also lag the data (worst channel ${f2(a.lag.max)} output sigmas off the pooled population${slowMomentum ? `, momentum ${a.momentum}` : ''}).` : ''),
+          (a.stale && a.lag ? ` The running statistics also lag (worst channel ${f2(a.lag.max)} output sigmas off where they converge${slowMomentum ? `, momentum ${a.momentum}` : ''}).` : ''),
         fixes: [
           'Keep separate statistics per person slot: `repair(model, batches)` converts this layer to SlotBatchNorm and sets each slot exactly from the data, without retraining; for new training use `createNorm(\'slot-batch\', ...)`.' +
             (a.slotsInContext ? '' : ' The model passes no `context.slot` to this layer: call each person with `{ slot: personIndex }` first.'),

@@ -88,6 +88,8 @@ describe('the doctor on models whose right verdict is known', () => {
     expect(result.chosen).toBe('per-slot');
     expect(result.scores!.perSlot!.loss).toBeLessThan(result.scores!.precise.loss / 10);
     expect(result.breakdown!.dominant).toBe('blend');
+    // The EMA had caught up: converging it changes (almost) nothing, unlike per-slot statistics.
+    expect(Math.abs(result.scores!.converged.loss - result.scores!.running.loss)).toBeLessThan(result.scores!.running.loss / 10);
     expect(result.layers).toEqual([expect.objectContaining({ name: 'stack.1', change: 'per-slot', why: expect.stringMatching(/called 2x per forward/) })]);
     expect((model.stack as Sequential).at(1)).toBeInstanceOf(SlotBatchNorm2d);
     expect(await evalError(model, holdout)).toBeLessThan(before / 10);
@@ -131,6 +133,7 @@ describe('the doctor on models whose right verdict is known', () => {
     expect(result.chosen).toBe('precise');
     expect(result.scores!.perSlot).toBeUndefined();
     expect(result.breakdown!.dominant).toBe('lag');
+    expect(result.scores!.converged.loss).toBeLessThan(result.scores!.running.loss / 10);
     expect(result.layers[0]).toMatchObject({ change: 'precise', why: expect.stringMatching(/replaced by population statistics/) });
     expect(await evalError(model, holdout)).toBeLessThan(before / 100);
     tf.dispose([...batches, holdout]);

@@ -3,7 +3,7 @@ import type { Module } from '@skelnorm/nn';
 import type { BatchNormBase } from './batch-norm-base.js';
 import { buildDiagnosis, type DiagnoseOptions, type DiagnosisReport, type LayerDiagnosis } from './diagnose.js';
 import { toSlotBatchNorm } from './slot-batch-norm.js';
-import { observeBatchNorms, writeStatistics, type LayerObservation, type NormBatch } from './statistics-pass.js';
+import { observeBatchNorms, writeRunningStatistics, writeStatistics, type LayerObservation, type NormBatch } from './statistics-pass.js';
 
 /** What a model scores on held-out data in eval mode; higher accuracy, then lower loss, is better. */
 export interface RepairScore {
@@ -39,6 +39,12 @@ export interface RepairOptions<B> extends DiagnoseOptions<B> {
 
 export interface RepairScores {
   readonly running: RepairScore;
+  /**
+   * The running statistics where they converge with these weights (each layer, or slot, the
+   * average of its batches' statistics): a diagnostic, never kept. Its gain over `running` is the
+   * EMA's lag; what a single set of exact statistics adds beyond it is not lag.
+   */
+  readonly converged: RepairScore;
   readonly precise: RepairScore;
   /** Absent when no layer could get per-slot statistics. */
   readonly perSlot?: RepairScore;
@@ -48,10 +54,11 @@ export interface RepairScores {
 
 /**
  * What the eval-mode deficit on the held-out data is made of, in accuracy (fractions), measured by
- * the candidates' effect: `lag` is what exact statistics add over the running ones (a lagging EMA,
- * stale or untrained statistics); `blend` what one set per person slot adds over one set per layer
- * (calls of one layer on different distributions); `remaining` what batch statistics still score
- * above the better of the two (what no running statistics recover, e.g. a batch-dependent model).
+ * the candidates' effect: `lag` is what converged running statistics add over the running ones
+ * (a slow EMA over few steps, stale or untrained statistics); `blend` what one set per person slot
+ * adds over the better single set (converged or PreciseBN): calls of one layer on different
+ * distributions; `remaining` what batch statistics still score above the best candidate (what
+ * no running statistics recover, e.g. a batch-dependent model).
  */
 export interface GapBreakdown {
   readonly lag: number;
@@ -133,6 +140,11 @@ export async function repair<B = NormBatch>(
   try {
     const running = options.validate && (await options.validate(model, { batchStatistics: false }));
     const batchStatistics = options.validate && (await options.validate(model, { batchStatistics: true }));
+    let converged: RepairScore | undefined;
+    if (options.validate) {
+      for (const obs of tracked) writeConverged(obs);
+      converged = await options.validate(model, { batchStatistics: false });
+    }
     for (const obs of tracked) writeAll(obs);
     const precise = options.validate && (await options.validate(model, { batchStatistics: false }));
     if (convertible.length > 0 && (options.validate || convertible.some(shared))) {
@@ -140,8 +152,8 @@ export async function repair<B = NormBatch>(
       root = installed(model, slotted, 'converted');
     }
     const perSlot = slotted.length > 0 && options.validate ? await options.validate(root, { batchStatistics: false }) : undefined;
-    if (running && batchStatistics && precise) {
-      scores = { running, precise, batchStatistics, ...(perSlot && { perSlot }) };
+    if (running && converged && batchStatistics && precise) {
+      scores = { running, converged, precise, batchStatistics, ...(perSlot && { perSlot }) };
       const best: RepairCandidate = perSlot && better(perSlot, precise) ? 'per-slot' : 'precise';
       const bestScore = best === 'per-slot' ? perSlot! : precise;
       chosen = better(running, bestScore) ? 'running' : best;
@@ -194,10 +206,11 @@ export async function repair<B = NormBatch>(
 }
 
 export function gapBreakdown(scores: RepairScores): GapBreakdown {
-  const perSlot = scores.perSlot?.accuracy ?? scores.precise.accuracy;
-  const lag = scores.precise.accuracy - scores.running.accuracy;
-  const blend = perSlot - scores.precise.accuracy;
-  const remaining = scores.batchStatistics.accuracy - Math.max(perSlot, scores.precise.accuracy);
+  const single = Math.max(scores.converged.accuracy, scores.precise.accuracy);
+  const perSlot = scores.perSlot?.accuracy ?? single;
+  const lag = scores.converged.accuracy - scores.running.accuracy;
+  const blend = Math.max(perSlot - single, 0);
+  const remaining = scores.batchStatistics.accuracy - Math.max(perSlot, single);
   const dominant = Math.max(lag, blend) < 0.01 ? 'none' : lag >= blend ? 'lag' : 'blend';
   return { lag, blend, remaining, dominant };
 }
@@ -213,7 +226,7 @@ const f2 = (x: number) => x.toFixed(2);
 function layerWhy(obs: LayerObservation, d: LayerDiagnosis, change: LayerRepair['change'], chosen: RepairCandidate, notConvertible?: string): string {
   const calls = `called ${obs.maxCallsPerForward}x per forward`;
   const sharing = d.sharing ? `one set of statistics leaves a call site ${f2(d.sharing.max)} output sigmas off (${d.sharing.channelsOver}/${d.sharing.channels} channels over the threshold)` : '';
-  const lag = d.lag ? `running statistics ${f2(d.lag.max)} output sigmas off the population in the worst channel` : '';
+  const lag = d.lag ? `running statistics ${f2(d.lag.max)} output sigmas off where they converge, in the worst channel` : '';
   switch (change) {
     case 'per-slot':
       return `${calls}; ${sharing}: each slot got its own population statistics`;
@@ -258,6 +271,13 @@ function installed(root: Module, conversions: readonly Conversion[], which: 'con
     else result.replaceModule(c.obs.path, layer);
   }
   return result;
+}
+
+/** Where the running statistics converge: each slot the average of its batches' statistics. */
+function writeConverged(obs: LayerObservation): void {
+  for (const [slot, average] of obs.batchAverage) {
+    if (slot < obs.layer.numSlots && average.calls > 0) writeRunningStatistics(obs.layer, slot, average.mean(), average.variance());
+  }
 }
 
 /** Exact statistics for a layer that keeps its type: per slot for per-slot layers, pooled otherwise. */

@@ -31,6 +31,13 @@ export interface LayerObservation {
   readonly byCall: PooledMoments[];
   /** By `context.slot`, for the calls that had one. */
   readonly bySlot: Map<number, PooledMoments>;
+  /**
+   * The average of the per-call batch statistics (mean, unbiased variance), by statistics slot
+   * (0 for single-statistics layers): where running statistics converge when the weights stop
+   * changing (momentum EMA or cumulative average), as opposed to the population statistics of
+   * everything the layer saw, which also count the spread between batches and between calls.
+   */
+  readonly batchAverage: Map<number, BatchAverage>;
   /** Calls without `context.slot`. */
   unslottedCalls: number;
   /** Most and fewest calls in one forward pass. */
@@ -38,6 +45,36 @@ export interface LayerObservation {
   minCallsPerForward: number;
   /** N of the first call's input (0 if never called). */
   batchSize: number;
+}
+
+/** Running sums of per-call batch statistics; `mean()` and `variance()` are their averages. */
+export class BatchAverage {
+  calls = 0;
+  private readonly meanSum: Float64Array;
+  private readonly varianceSum: Float64Array;
+
+  constructor(readonly channels: number) {
+    this.meanSum = new Float64Array(channels);
+    this.varianceSum = new Float64Array(channels);
+  }
+
+  add(count: number, mean: ArrayLike<number>, m2: ArrayLike<number>): void {
+    if (count <= 1) return;
+    for (let c = 0; c < this.channels; c++) {
+      this.meanSum[c] = (this.meanSum[c] ?? 0) + (mean[c] ?? 0);
+      this.varianceSum[c] = (this.varianceSum[c] ?? 0) + (m2[c] ?? 0) / (count - 1);
+    }
+    this.calls++;
+  }
+
+  mean(): Float64Array {
+    return this.meanSum.map((v) => v / Math.max(this.calls, 1));
+  }
+
+  /** Unbiased, as BatchNorm feeds running_var. */
+  variance(): Float64Array {
+    return this.varianceSum.map((v) => v / Math.max(this.calls, 1));
+  }
 }
 
 export interface Observation {
@@ -79,6 +116,7 @@ export async function observeBatchNorms<B>(
       pooled: new PooledMoments(layer.numFeatures),
       byCall: [],
       bySlot: new Map(),
+      batchAverage: new Map(),
       unslottedCalls: 0,
       maxCallsPerForward: 0,
       minCallsPerForward: Infinity,
@@ -164,6 +202,10 @@ async function drain(pending: PendingCall[]): Promise<void> {
       obs.pooled.add(count, mean, m2);
       while (obs.byCall.length <= p.call) obs.byCall.push(new PooledMoments(obs.layer.numFeatures));
       obs.byCall[p.call]?.add(count, mean, m2);
+      const statisticsSlot = obs.layer.perSlot ? (p.slot ?? 0) : 0;
+      let average = obs.batchAverage.get(statisticsSlot);
+      if (!average) obs.batchAverage.set(statisticsSlot, (average = new BatchAverage(obs.layer.numFeatures)));
+      average.add(count, mean, m2);
       if (p.slot === undefined) {
         obs.unslottedCalls++;
       } else {
@@ -189,6 +231,15 @@ function defaultForward(model: Module, batch: NormBatch): unknown {
   throw new TypeError('expected each batch to be a tf.Tensor or { x, mask?, slot? }; for anything else pass options.forward');
 }
 
+/** Writes given statistics (mean, unbiased variance) into one set of running statistics. */
+export function writeRunningStatistics(layer: BatchNormBase, slot: number, mean: ArrayLike<number>, variance: ArrayLike<number>): void {
+  const s = layer.statistics(slot);
+  tf.tidy(() => {
+    s.runningMean.assign(tf.tensor1d(Float32Array.from(mean)));
+    s.runningVar.assign(tf.tensor1d(Float32Array.from(variance)));
+  });
+}
+
 /**
  * Writes pooled population statistics into one set of running statistics: mean, and the unbiased
  * variance as PyTorch stores it. num_batches_tracked is left as it was. Returns false (and writes
@@ -196,10 +247,6 @@ function defaultForward(model: Module, batch: NormBatch): unknown {
  */
 export function writeStatistics(layer: BatchNormBase, slot: number, moments: PooledMoments): boolean {
   if (moments.count === 0) return false;
-  const s = layer.statistics(slot);
-  tf.tidy(() => {
-    s.runningMean.assign(tf.tensor1d(Float32Array.from(moments.mean)));
-    s.runningVar.assign(tf.tensor1d(Float32Array.from(moments.variance(true))));
-  });
+  writeRunningStatistics(layer, slot, moments.mean, moments.variance(true));
   return true;
 }

@@ -65,19 +65,20 @@ export function isLargeShift(shift: StatisticsShift, meanShiftThreshold: number,
  *
  *   error_c = sqrt(((mu_site - mu) / sigma)^2 + (sigma_site / sigma - 1)^2),  sigma = sqrt(var + eps)
  *
- * (the offset of the output mean, and how far its spread is from 1). 0 when the statistics fit the
+ * (the offset of the output mean, and how far its spread is from 1). `site`: the site's moments, or
+ * a plain mean and variance. 0 when the statistics fit the
  * site. A constant channel (an absent, all-zero person: conv bias only) is mapped to exactly 0 in
  * training and to (b - mu) / sigma in eval, which this counts in full where a mean shift in the
  * site's own sigmas would divide by zero and one averaged over channels would dilute it.
  */
 export function normalizationError(
-  site: PooledMoments,
+  site: PooledMoments | { readonly mean: ArrayLike<number>; readonly variance: ArrayLike<number> },
   mean: ArrayLike<number>,
   variance: ArrayLike<number>,
   eps: number,
 ): Float64Array {
-  const siteVariance = site.variance(false);
-  return Float64Array.from({ length: site.channels }, (_, c) => {
+  const siteVariance = typeof site.variance === 'function' ? site.variance(false) : site.variance;
+  return Float64Array.from({ length: mean.length }, (_, c) => {
     const sigma = Math.sqrt((variance[c] ?? 0) + eps);
     const offset = ((site.mean[c] ?? 0) - (mean[c] ?? 0)) / sigma;
     const spread = Math.sqrt((siteVariance[c] ?? 0) + eps) / sigma - 1;

@@ -27,6 +27,10 @@ describe('skelnorm ablate', () => {
     for (const row of rows) expect(row.split('|').slice(2, 7).every((cell) => /\d+\.\d ± \d+\.\d/.test(cell))).toBe(true);
     // seed-bn was trained for the derived variants but is not a row.
     expect(md).not.toMatch(/^\| seed-bn \|/m);
+    // Each seed's repair says what it measured and what it kept.
+    for (const seed of [0, 1]) {
+      expect(md).toMatch(new RegExp(`^- seed ${seed}: held-out accuracy \\(a\\) running \\d+\\.\\d%, \\(a'\\) converged .*; kept: (precise|per-slot|running)$`, 'm'));
+    }
     const json = JSON.parse(await readFile(join(out, 'ablation.json'), 'utf8')) as { runs: { variant: string; seed: number; error?: string }[] };
     expect(json.runs).toHaveLength(4);
     expect(json.runs.filter((r) => r.error)).toEqual([]);

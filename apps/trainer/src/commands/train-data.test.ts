@@ -36,4 +36,16 @@ describe('skelnorm train --data', () => {
     expect(await main(['train', ...RUN, '--frames', '16', '--data', join(root, 'skeletons'), '--out', join(root, 'run-skel')], io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/^data: .*skeletons \(36 \.skeleton files\): \d+ train \/ \d+ test/m);
   });
+
+  it('--coords camera keeps the Kinect camera coordinates of .skeleton files, and refuses data packed with its own preprocessing', async () => {
+    const io = captureIO();
+    const out = join(root, 'run-camera');
+    expect(await main(['train', ...RUN, '--frames', '16', '--coords', 'camera', '--data', join(root, 'skeletons'), '--out', out], io)).toBe(0);
+    expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8'))).toMatchObject({ coords: 'camera' });
+    expect(io.stdout.join('\n')).toMatch(/^data: .*skeletons .*, camera coordinates$/m);
+
+    const refused = captureIO();
+    expect(await main(['train', ...RUN, '--coords', 'camera', '--data', join(root, 'packed'), '--out', join(root, 'run-refused')], refused)).toBe(2);
+    expect(refused.stderr.join('\n')).toMatch(/packed.*: a pack export holds samples already packed with their own preprocessing; --coords applies to \.skeleton files and the synthetic set/);
+  });
 });

@@ -24,6 +24,7 @@ export function repairSummary(result: RepairResult, sizes?: { readonly holdout: 
         (sizes ? ` (${sizes.holdout} samples; statistics from the other ${sizes.statistics}):` : ':'),
     );
     lines.push(`  ${CANDIDATE_LABEL.running.padEnd(40)}${score(s.running)}`);
+    lines.push(`  ${"(a') running statistics, converged".padEnd(40)}${score(s.converged)}  (diagnostic: where the EMA ends with these weights)`);
     lines.push(`  ${CANDIDATE_LABEL.precise.padEnd(40)}${score(s.precise)}`);
     lines.push(`  ${CANDIDATE_LABEL['per-slot'].padEnd(40)}${s.perSlot ? score(s.perSlot) : '     – (no layer is called once per person)'}`);
     lines.push(`  ${'(d) batch statistics (reference)'.padEnd(40)}${score(s.batchStatistics)}`);
@@ -31,8 +32,8 @@ export function repairSummary(result: RepairResult, sizes?: { readonly holdout: 
   const b = result.breakdown;
   if (b) {
     lines.push(
-      `the eval-mode gap, by cause (held-out accuracy points): EMA lag / stale statistics ${points(b.lag)}, ` +
-        `per-person blend ${points(b.blend)}, left to batch statistics ${points(b.remaining)}`,
+      `the eval-mode gap, by cause (held-out accuracy points): EMA lag ${points(b.lag)} (a' over a), ` +
+        `per-person blend ${points(b.blend)} (c over the better of a' and b), left to batch statistics ${points(b.remaining)}`,
     );
     lines.push(`measured failure: ${FAILURE_TEXT[b.dominant]}`);
   }

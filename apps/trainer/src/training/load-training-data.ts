@@ -33,7 +33,7 @@ export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split
   }
   const folder = await loadSampleFolder(config.data.path, config.frames, io, transform);
   const { train, test } = splitSamples(folder.samples, benchmark);
-  return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${benchmark})`, folder.classNames);
+  return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${benchmark})${camera ? ', camera coordinates' : ''}`, folder.classNames);
 }
 
 function splitSamples(samples: readonly SkeletonSample[], benchmark: NtuBenchmark): { train: SkeletonSample[]; test: SkeletonSample[] } {

@@ -42,3 +42,18 @@ describe('TrainingData batch streams', () => {
     expect(data.stepsPerEpoch(8)).toBe(2);
   });
 });
+
+describe('TrainingData.holdoutSplit', () => {
+  it('cuts the training split into a fixed held-out slice and the rest, disjoint and covering it', () => {
+    const train = Array.from({ length: 50 }, (_, i) => sample(i));
+    const data = new TrainingData(train, [sample(99)], 3, 'test');
+    const { holdout, statistics } = data.holdoutSplit();
+    expect(holdout).toHaveLength(10);
+    expect(statistics).toHaveLength(40);
+    expect(new Set([...holdout, ...statistics].map((s) => s.name))).toEqual(new Set(train.map((s) => s.name)));
+    // Seeded: the same slice every time, and not simply the first samples.
+    expect(data.holdoutSplit().holdout.map((s) => s.name)).toEqual(holdout.map((s) => s.name));
+    expect(holdout.map((s) => s.name)).not.toEqual(train.slice(0, 10).map((s) => s.name));
+    expect(() => new TrainingData(train.slice(0, 3), [sample(99)], 3, 'three samples').holdoutSplit()).toThrow(/at least 4 training samples.*three samples/);
+  });
+});

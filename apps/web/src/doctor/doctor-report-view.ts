@@ -34,7 +34,7 @@ export function renderDiagnosisTable(report: DiagnosisReport): HTMLTableElement 
     ['batches tracked', 'num_batches_tracked'],
     ['mean shift σ', 'running mean vs population mean, in population standard deviations (mean over channels / max)'],
     ['var ratio', 'running variance / population variance (geometric mean over channels)'],
-    ['call-site shift σ', 'largest difference between the populations of two calls (persons)'],
+    ['blend σ', 'worst channel of the worst call site (person) normalized with the statistics of all calls pooled: how far one set of statistics is from what training did, in output standard deviations (channels over the threshold)'],
     ['verdict', ''],
   ] as const) {
     head.append(cell('th', text, title || undefined));
@@ -63,7 +63,7 @@ export function renderDiagnosisTable(report: DiagnosisReport): HTMLTableElement 
       cell('td', String(layer.numBatchesTracked)),
       cell('td', layer.meanShiftSigma ? `${num(layer.meanShiftSigma.mean)} / ${num(layer.meanShiftSigma.max)}` : '—'),
       cell('td', num(layer.varianceRatio?.mean)),
-      cell('td', num(layer.callSiteDistance?.meanShiftSigma.mean)),
+      cell('td', layer.sharing ? `${num(layer.sharing.max)} (${layer.sharing.channelsOver}/${layer.sharing.channels})` : '—'),
       verdict,
     );
     body.append(row);
@@ -103,10 +103,10 @@ export function renderDiagnosisCharts(report: DiagnosisReport): SVGSVGElement[] 
       reference: { value: report.thresholds.meanShiftThreshold, label: `stale above ${report.thresholds.meanShiftThreshold}` },
       width: 520,
     }),
-    renderBarChart(bars((l) => l.callSiteDistance?.meanShiftSigma.mean), {
-      title: 'person 1 vs person 2 inputs: shift in σ',
+    renderBarChart(bars((l) => l.sharing?.max), {
+      title: 'one set of statistics for all persons: worst channel, output σ',
       yLabel: 'σ',
-      reference: { value: report.thresholds.callSiteShiftThreshold, label: `shared above ${report.thresholds.callSiteShiftThreshold}` },
+      reference: { value: report.thresholds.sharingThreshold, label: `shared above ${report.thresholds.sharingThreshold}` },
       width: 520,
     }),
   ];
