@@ -76,4 +76,10 @@ describe('evaluate', () => {
     expect(model.drop.training).toBe(false);
     model.dispose();
   });
+
+  it('refuses a label the model has no output for instead of inventing top-1/top-5 numbers', async () => {
+    const model = new Logits();
+    const bad = [{ x: tf.tensor2d([[1, 0, 0], [0, 1, 0]]), y: tf.tensor1d([1, 4], 'int32') }];
+    await expect(evaluate(model, bad, { numClasses: 6 })).rejects.toThrow(/label 4 of batch sample 1 is outside the model's 3 classes \[0, 3\)/);
+  });
 });

@@ -65,7 +65,12 @@ export async function evaluate(model: Module, batches: BatchStream, options: Eva
           for (let i = 0; i < yV.length; i++) {
             const t = yV[i] as number;
             const p = predV[i] as number;
-            if (t < 0 || t >= k) throw new RangeError(`evaluate: label ${t} outside [0, ${k}) (numClasses ${k})`);
+            // A label the model has no output for would score as a miss at top-1 and, since no logit
+            // of its (absent) class can be beaten, as a hit at top-5: numbers that mean nothing.
+            if (!Number.isInteger(t) || t < 0 || t >= width) {
+              throw new RangeError(`evaluate: label ${t} of batch sample ${i} is outside the model's ${width} classes [0, ${width})`);
+            }
+            if (t >= k) throw new RangeError(`evaluate: label ${t} outside [0, ${k}) (numClasses ${k})`);
             (confusion[t] as number[])[p] = ((confusion[t] as number[])[p] ?? 0) + 1;
             if (t === p) top1++;
             if (hitV[i]) top5++;

@@ -4,6 +4,7 @@ import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
+import { assertDataFitsModel } from '../training/data-fits-model.js';
 import { loadModelFile, saveModelFile } from '../training/model-file.js';
 import { repairOnTrainingData } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
@@ -51,6 +52,7 @@ export const command: Command = {
       io.out(`model: ${model.modelName} ${JSON.stringify(model.config)} from ${loaded.path}`);
       const config = withDataFlags(loaded.config, flags.data, flags.split, model.config);
       const data = await loadTrainingData(config, io);
+      assertDataFitsModel(data, model, loaded.path);
       io.out(`data: ${data.description}`);
       const statsBatch = flags['batch-size'] ?? config.batchSize ?? 32;
       const evalBatch = config.evalBatchSize ?? 64;

@@ -4,6 +4,7 @@ import { UsageError, type Command } from '../command.js';
 import { writeFileAtomic } from '../run/run-folder.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
+import { assertDataFitsModel } from '../training/data-fits-model.js';
 import { loadModelFile } from '../training/model-file.js';
 import { BACKENDS, TRAINING_FLAGS, type TrainConfig } from '../training/train-config.js';
 
@@ -38,6 +39,7 @@ export const command: Command = {
     io.out(`model: ${loaded.model.modelName} ${JSON.stringify(loaded.model.config)} from ${loaded.path}`);
     const config = withDataFlags(loaded.config, flags.data, flags.split, loaded.model.config);
     const data = await loadTrainingData(config, io);
+    assertDataFitsModel(data, loaded.model, loaded.path);
     io.out(`data: ${data.description}`);
     const batchSize = flags['batch-size'] ?? config.evalBatchSize ?? 64;
     const results: Record<string, EvaluateResult> = {};

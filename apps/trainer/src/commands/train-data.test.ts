@@ -48,4 +48,16 @@ describe('skelnorm train --data', () => {
     expect(await main(['train', ...RUN, '--coords', 'camera', '--data', join(root, 'packed'), '--out', join(root, 'run-refused')], refused)).toBe(2);
     expect(refused.stderr.join('\n')).toMatch(/packed.*: a pack export holds samples already packed with their own preprocessing; --coords applies to \.skeleton files and the synthetic set/);
   });
+
+  it('eval and doctor refuse data with labels the model has no output for, naming both', async () => {
+    const run = join(root, 'run-3-classes');
+    expect(await main(['train', ...RUN, '--classes', '3', '--per-class', '6', '--frames', '16', '--out', run], captureIO())).toBe(0);
+    const more = join(root, 'skeletons-6-classes');
+    expect(await main(['synth', '--out', more, '--classes', '6', '--per-class', '4'], captureIO())).toBe(0);
+    for (const command of ['eval', 'doctor']) {
+      const io = captureIO();
+      expect(await main([command, run, '--backend', 'wasm', '--data', more], io)).toBe(2);
+      expect(io.stderr.join('\n')).toMatch(/the data \(.*skeletons.*\) has labels up to \d+ \(sample S\d{3}C\d{3}P\d{3}R\d{3}A\d{3}\), but the model .*run-3-classes.*\.safetensors outputs 3 classes \[0, 3\)/);
+    }
+  });
 });
