@@ -21,7 +21,8 @@ const { model: _m, norm: _n, 'person-mode': _p, 'no-running-stats': _r, recalibr
 const FLAGS = {
   seeds: { type: 'list', description: `seeds, comma-separated (default ${ABLATE_DEFAULTS.seeds.join(',')})`, placeholder: 'S,S,...' },
   variants: { type: 'list', description: 'variants to run, comma-separated (default: all; see below)', placeholder: 'V,V,...' },
-  out: { type: 'string', description: 'output folder (default runs/<time>-ablation)', placeholder: 'DIR' },
+  out: { type: 'string', description: 'output folder (default runs/<time>-ablation); an existing one is refused unless --force', placeholder: 'DIR' },
+  force: { type: 'boolean', description: 'replace an existing --out folder' },
   ...SHARED,
   'bn-momentum': {
     ...TRAINING_FLAGS['bn-momentum'],
@@ -57,6 +58,7 @@ export const command: Command = {
       if (!Number.isInteger(n) || n < 0) throw new UsageError(`--seeds expects non-negative integers, got '${s}'`);
       return n;
     });
+    if (seeds.length === 0) throw new UsageError('--seeds needs at least one seed, e.g. --seeds 0,1');
     const variants = selectVariants(flags.variants);
     let seedConfig = resolveTrainConfig(
       { ...flags, model: 'seed-cnn', norm: undefined, 'person-mode': undefined, 'no-running-stats': false, recalibrate: false, 'no-shuffle': false, seed: undefined },
@@ -67,7 +69,7 @@ export const command: Command = {
     const data = await loadTrainingData(seedConfig, io);
     io.out(`data: ${data.description}`);
     if (data.frames !== seedConfig.frames) seedConfig = { ...seedConfig, frames: data.frames };
-    const folder = await RunFolder.open(flags.out ?? defaultRunDir('ablation'));
+    const folder = flags.out !== undefined ? await RunFolder.create(flags.out, { force: flags.force, what: 'ablation' }) : await RunFolder.claim(defaultRunDir('ablation'));
     io.out(`output: ${folder.dir}; ${variants.length} variants x ${seeds.length} seeds, ${seedConfig.epochs} epochs each, batch ${seedConfig.batchSize}, ${seedConfig.workers} workers`);
     await folder.writeConfig({ seedConfig, seeds, variants: variants.map((v) => v.name), backend });
     const meta: AblationMeta = {

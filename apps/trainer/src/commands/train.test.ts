@@ -138,10 +138,32 @@ describe('usage errors', () => {
     expect(err).toContain(`Usage: skelnorm ${args[0]}`);
   });
 
-  it('rejects an option the model does not have', async () => {
+  it('refuses an --out that holds a run (the old run stays as it was), and replaces it with --force', async () => {
+    const folder = join(root, 'taken');
+    expect(await main(['train', ...TINY, '--out', folder], captureIO())).toBe(0);
+    const config = await readFile(join(folder, 'config.json'), 'utf8');
+    const checkpoints = await readdir(join(folder, 'checkpoints'));
+    const io = captureIO();
+    expect(await main(['train', ...TINY, '--seed', '3', '--out', folder], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/--out .*taken already holds .*; a new run would mix with it\. Choose another --out, continue that run with --resume .*taken, or add --force to replace it/);
+    expect(await readFile(join(folder, 'config.json'), 'utf8')).toBe(config);
+    expect(await readdir(join(folder, 'checkpoints'))).toEqual(checkpoints);
+
+    expect(await main(['train', ...TINY, '--seed', '3', '--out', folder, '--force'], captureIO())).toBe(0);
+    expect(JSON.parse(await readFile(join(folder, 'config.json'), 'utf8')).seed).toBe(3);
+    expect((await readEvents(folder)).filter((e) => e.type === 'start')).toHaveLength(1);
+
+    const ablate = captureIO();
+    expect(await main(['ablate', '--out', folder, '--seeds', '0', '--variants', 'no-norm'], ablate)).toBe(2);
+    expect(ablate.stderr.join('\n')).toMatch(/already holds .*a new ablation would mix with it/);
+    expect(await main(['ablate', '--seeds', ',', '--out', join(root, 'no-seeds')], captureIO())).toBe(2);
+  });
+
+  it('rejects an option the model does not have, before making a run folder', async () => {
     const io = captureIO();
     expect(await main(['train', ...TINY, '--norm', 'weird', '--out', join(root, 'bad')], io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(/norm/);
+    await expect(stat(join(root, 'bad'))).rejects.toThrow(/ENOENT/);
   });
 
   it('names unknown commands and lists the known ones', async () => {

@@ -10,10 +10,12 @@ import { resolveTrainConfig, TRAIN_DEFAULTS, TRAINING_FLAGS, type TrainConfig } 
 import { trainModel } from '../training/train-model.js';
 import { interruptSignal } from '../training/interrupt.js';
 import { checkBatchNorm } from '../training/batch-norm-check.js';
+import { checkModelOptions } from '../training/build-model.js';
 
 const FLAGS = {
   ...TRAINING_FLAGS,
-  out: { type: 'string', description: 'run folder (default runs/<time>-<model>)', placeholder: 'DIR' },
+  out: { type: 'string', description: 'run folder (default runs/<time>-<model>); an existing one is refused unless --force', placeholder: 'DIR' },
+  force: { type: 'boolean', description: 'replace an existing --out folder (its old run is deleted)' },
   resume: { type: 'string', description: "continue the run in DIR from its latest checkpoint (its config.json; only --epochs, --workers, --backend may change)", placeholder: 'DIR' },
 } as const;
 
@@ -48,8 +50,9 @@ export const command: Command = {
       if (fixed.length > 0) throw new UsageError(`--resume continues a run with its own configuration; --${fixed.join(', --')} cannot change`);
       if (flags.out !== undefined) throw new UsageError('--resume writes into the run folder it continues; drop --out');
       dir = flags.resume!;
-      const stored = await (await RunFolder.open(dir)).readConfig<TrainConfig & { run?: unknown }>().catch(() => {
-        throw new UsageError(`--resume ${dir}: no config.json there (is it a run folder?)`);
+      const stored = await (await RunFolder.existing(dir)).readConfig<TrainConfig & { run?: unknown }>().catch((error: unknown) => {
+        if (error instanceof UsageError) throw error;
+        throw new UsageError(`--resume ${dir}: config.json is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
       });
       const { run: _run, ...rest } = stored;
       config = {
@@ -64,11 +67,19 @@ export const command: Command = {
       });
       dir = flags.out ?? defaultRunDir(config.model);
     }
-    return train(config, dir, resume, io);
+    // Options the model does not have are refused before any folder is made.
+    checkModelOptions(config.model, config.modelOptions);
+    // Claim the folder before anything slow, so that a clash is reported at once.
+    const run = resume
+      ? await RunFolder.existing(dir)
+      : flags.out !== undefined
+        ? await RunFolder.create(flags.out, { force: flags.force, resumable: true })
+        : await RunFolder.claim(dir);
+    return train(config, run, resume, io);
   },
 };
 
-async function train(initial: TrainConfig, dir: string, resume: boolean, io: CommandIO): Promise<number> {
+async function train(initial: TrainConfig, run: RunFolder, resume: boolean, io: CommandIO): Promise<number> {
   let config = initial;
   const started = performance.now();
   const backend = await chooseBackend(config.backend, io);
@@ -78,7 +89,6 @@ async function train(initial: TrainConfig, dir: string, resume: boolean, io: Com
     io.out(`data: the samples have T=${data.frames} frames; the model is built for that (not --frames ${config.frames})`);
     config = { ...config, frames: data.frames };
   }
-  const run = await RunFolder.open(dir);
   io.out(`run folder: ${run.dir}${resume ? ' (resuming)' : ''}`);
   await run.writeConfig({
     ...config,

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, appendFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -58,5 +58,38 @@ describe('renderRunReport', () => {
     // 900 steps are thinned to at most 400 points in the plot.
     const stepCurve = /<polyline points="([^"]+)"/.exec(report.files['loss.svg']!)![1]!;
     expect(stepCurve.split(' ').length).toBeLessThanOrEqual(400);
+  });
+
+});
+
+describe('RunFolder for a new run', () => {
+  it('refuses to start a new run in a folder that holds anything, unless forced', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skelnorm-run-'));
+    dirs.push(dir);
+    const old = await RunFolder.create(join(dir, 'r'));
+    await old.writeConfig({ model: 'old' });
+    await expect(RunFolder.create(old.dir, { resumable: true })).rejects.toThrow(/--out .*r already holds checkpoints, config\.json; a new run would mix with it\. Choose another --out, continue that run with --resume .*r, or add --force to replace it/);
+    expect(await old.readConfig()).toEqual({ model: 'old' });
+    const fresh = await RunFolder.create(old.dir, { force: true });
+    expect(await readdir(fresh.dir)).toEqual(['checkpoints']);
+    // An empty folder is no run: taken as it is.
+    await mkdir(join(dir, 'empty'));
+    await expect(RunFolder.create(join(dir, 'empty'))).resolves.toBeInstanceOf(RunFolder);
+  });
+
+  it('gives runs started in the same second their own folders', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skelnorm-run-'));
+    dirs.push(dir);
+    const base = defaultRunDir('seed-cnn', new Date('2026-12-05T10:00:00Z'), dir);
+    const runs = await Promise.all([1, 2, 3].map(() => RunFolder.claim(base)));
+    expect(new Set(runs.map((r) => r.dir)).size).toBe(3);
+    expect(runs.map((r) => r.dir).sort()).toEqual([base, `${base}-2`, `${base}-3`]);
+  });
+
+  it('resumes only a folder that is a run, creating nothing elsewhere', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skelnorm-run-'));
+    dirs.push(dir);
+    await expect(RunFolder.existing(join(dir, 'nothing'))).rejects.toThrow(/--resume .*nothing: no config\.json there/);
+    expect(await readdir(dir)).toEqual([]);
   });
 });

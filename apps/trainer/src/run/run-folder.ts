@@ -1,5 +1,6 @@
-import { appendFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { UsageError } from '../command.js';
 
 /**
  * A run folder: everything one `skelnorm train` leaves behind.
@@ -15,9 +16,60 @@ import { join } from 'node:path';
 export class RunFolder {
   private constructor(readonly dir: string) {}
 
-  /** Creates the folder and its `checkpoints/` (no error if they exist, so resume can reuse one). */
+  /** Creates the folder and its `checkpoints/` (no error if they exist). For the runs inside a folder this process owns. */
   static async open(dir: string): Promise<RunFolder> {
     await mkdir(join(dir, 'checkpoints'), { recursive: true });
+    return new RunFolder(dir);
+  }
+
+  /**
+   * A folder for a new run (or ablation). One that exists and holds anything is refused, so two
+   * runs are never mixed in one folder (checkpoints pruned across runs, one metrics.jsonl for
+   * both, a config that describes the other run); `force` deletes it first. `what` names the
+   * command's output in the message.
+   */
+  static async create(dir: string, options: { readonly force?: boolean; readonly what?: string; readonly resumable?: boolean } = {}): Promise<RunFolder> {
+    const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return undefined;
+      if (error.code === 'ENOTDIR') throw new UsageError(`--out ${dir}: a file is in the way of the ${options.what ?? 'run'} folder`);
+      throw error;
+    });
+    if (entries && entries.length > 0) {
+      if (!options.force) {
+        throw new UsageError(
+          `--out ${dir} already holds ${describeEntries(entries)}; a new ${options.what ?? 'run'} would mix with it. ` +
+            `Choose another --out${options.resumable ? `, continue that run with --resume ${dir},` : ''} or add --force to replace it`,
+        );
+      }
+      await rm(dir, { recursive: true, force: true });
+    }
+    return RunFolder.open(dir);
+  }
+
+  /**
+   * Claims a fresh folder `<base>`, or `<base>-2`, `<base>-3`, ... when that exists: mkdir of the
+   * last path element is atomic, so two runs started in the same second get different folders.
+   */
+  static async claim(base: string): Promise<RunFolder> {
+    await mkdir(dirname(base), { recursive: true });
+    for (let n = 1; ; n++) {
+      const dir = n === 1 ? base : `${base}-${n}`;
+      try {
+        await mkdir(dir);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+        throw error;
+      }
+      return RunFolder.open(dir);
+    }
+  }
+
+  /** A run folder that must exist already, with its config.json (for --resume); creates nothing. */
+  static async existing(dir: string): Promise<RunFolder> {
+    const config = join(dir, 'config.json');
+    if (!(await stat(config).then((s) => s.isFile(), () => false))) {
+      throw new UsageError(`--resume ${dir}: no config.json there (is it a run folder?)`);
+    }
     return new RunFolder(dir);
   }
 
@@ -83,6 +135,11 @@ export class RunFolder {
     await writeFileAtomic(path, text);
     return path;
   }
+}
+
+function describeEntries(entries: readonly string[]): string {
+  const shown = [...entries].sort().slice(0, 3).join(', ');
+  return entries.length > 3 ? `${shown} and ${entries.length - 3} more` : shown;
 }
 
 /** Write to `path.tmp-<pid>` and rename, so that readers never see half a file. */

@@ -1,4 +1,4 @@
-import { createModel, modelInfo, type SkeletonModel } from '@skelnorm/models';
+import { createModel, modelInfo, validateOptions, type SkeletonModel } from '@skelnorm/models';
 import { UsageError } from '../command.js';
 import type { TrainConfig } from './train-config.js';
 
@@ -31,6 +31,21 @@ export function buildModel(config: TrainConfig, numClasses: number): { model: Sk
   const options = modelOptionsFor(config, numClasses);
   try {
     return { model: createModel(config.model, options), options };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/** Checks a run's model name and options against the model's schema without building it (usage errors). */
+export function checkModelOptions(model: string, modelOptions: Readonly<Record<string, unknown>>): void {
+  let info;
+  try {
+    info = modelInfo(model);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  try {
+    validateOptions(model, info.options, modelOptions);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
