@@ -1,4 +1,4 @@
-import { processIO, UsageError, type CommandIO } from './command.js';
+import { guardClosedPipes, processIO, UsageError, type CommandIO } from './command.js';
 import { commandNames, loadCommand } from './commands/registry.js';
 
 /** Entry point of `skelnorm`; returns the exit code. */
@@ -37,4 +37,10 @@ async function helpText(): Promise<string> {
   }
   lines.push('', 'Run `skelnorm <command> --help` for its options.');
   return lines.join('\n');
+}
+
+/** The process entry point (`bin/skelnorm.js`): `main` on the process streams, a closed pipe tolerated. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  guardClosedPipes();
+  return main(argv, processIO);
 }

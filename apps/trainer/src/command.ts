@@ -23,15 +23,37 @@ export interface CommandIO {
   readonly columns?: number;
 }
 
+/**
+ * Set when a reader of stdout/stderr has gone (`skelnorm train | head`): further output to it is
+ * dropped and the command carries on, so a training run still finishes and saves its run folder
+ * instead of dying on EPIPE with a stack trace.
+ */
+const closed = { stdout: false, stderr: false };
+
+/** Installs the EPIPE handlers on the process streams (once; the CLI's entry point calls it). */
+export function guardClosedPipes(): void {
+  for (const name of ['stdout', 'stderr'] as const) {
+    const stream = process[name];
+    if (stream.listenerCount('error') > 0 && (stream as { skelnormGuarded?: boolean }).skelnormGuarded) continue;
+    (stream as { skelnormGuarded?: boolean }).skelnormGuarded = true;
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed[name] = true;
+      else throw error;
+    });
+  }
+}
+
+const writeTo = (name: 'stdout' | 'stderr', text: string) => {
+  if (!closed[name]) process[name].write(text);
+};
+
 export const processIO: CommandIO = {
-  out: (line) => process.stdout.write(line + '\n'),
-  err: (line) => process.stderr.write(line + '\n'),
+  out: (line) => writeTo('stdout', line + '\n'),
+  err: (line) => writeTo('stderr', line + '\n'),
   get isTTY() {
     return Boolean(process.stdout.isTTY);
   },
-  write: (text) => {
-    process.stdout.write(text);
-  },
+  write: (text) => writeTo('stdout', text),
   get columns() {
     return process.stdout.columns;
   },
