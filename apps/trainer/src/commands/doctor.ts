@@ -5,7 +5,8 @@ import { UsageError, type Command, type CommandIO } from '../command.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { assertDataFitsModel } from '../training/data-fits-model.js';
-import { loadModelFile, saveModelFile } from '../training/model-file.js';
+import { loadModelFile, resolveCheckpointPath, saveModelFile } from '../training/model-file.js';
+import { assertFileOutputFree } from '../run/output-guard.js';
 import { repairOnTrainingData } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
 import { repairSummary } from '../report/repair-summary.js';
@@ -15,7 +16,8 @@ const FLAGS = {
   data: TRAINING_FLAGS.data,
   split: TRAINING_FLAGS.split,
   repair: { type: 'boolean', description: 'write the repaired model to --out' },
-  out: { type: 'string', description: 'where --repair writes the repaired checkpoint (.safetensors)', placeholder: 'FILE' },
+  out: { type: 'string', description: 'where --repair writes the repaired checkpoint (.safetensors); an existing file is refused unless --force, the input always', placeholder: 'FILE' },
+  force: { type: 'boolean', description: 'replace an existing --out file' },
   'batch-size': { type: 'int', description: 'batch size of the statistics pass (default: the training batch size)', min: 2 },
   backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
 } as const;
@@ -45,6 +47,7 @@ export const command: Command = {
     const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
     if (flags.repair && !flags.out) throw new UsageError('--repair needs --out FILE');
     if (flags.out && !flags.repair) throw new UsageError('--out goes with --repair');
+    if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force, inputs: [await resolveCheckpointPath(positionals[0]!)] });
     await chooseBackend(flags.backend ?? 'auto', io);
     const loaded = await loadModelFile(positionals[0]!);
     let model = loaded.model;

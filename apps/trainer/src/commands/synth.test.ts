@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,5 +36,19 @@ describe('skelnorm synth', () => {
   it('needs --out and rejects out-of-range counts', async () => {
     await expect(command.run([], captureIO())).rejects.toThrow(/--out DIR is required/);
     await expect(command.run(['--out', root, '--classes', '31'], captureIO())).rejects.toThrow(/--classes must be <= 30/);
+  });
+
+  it('never replaces .skeleton files of the same name unless --force', async () => {
+    const out = join(root, 'real');
+    await mkdir(out);
+    const name = 'S001C001P001R001A001.skeleton';
+    await writeFile(join(out, name), 'a real recording\r\n');
+    await writeFile(join(out, 'notes.txt'), 'mine');
+    await expect(command.run(['--out', out, '--classes', '1', '--per-class', '1'], captureIO())).rejects.toThrow(
+      /--out .*real already holds S001C001P001R001A001\.skeleton; choose another folder or add --force to replace them/,
+    );
+    expect(await readFile(join(out, name), 'utf8')).toBe('a real recording\r\n');
+    expect(await command.run(['--out', out, '--classes', '1', '--per-class', '1', '--force'], captureIO())).toBe(0);
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('mine');
   });
 });

@@ -2,12 +2,14 @@ import { syntheticClasses, syntheticActions } from '@skelnorm/data';
 import { writeSyntheticNtu } from '@skelnorm/data/node';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command } from '../command.js';
+import { assertFolderOutputFree } from '../run/output-guard.js';
 
 const FLAGS = {
   out: { type: 'string', description: 'folder to write the .skeleton files and classes.json into (required)', placeholder: 'DIR' },
   classes: { type: 'int', description: `number of classes, 1-${syntheticActions.length}`, default: 12, min: 1, max: syntheticActions.length },
   'per-class': { type: 'int', description: 'samples per class (performances x 3 cameras)', default: 48, min: 1 },
   seed: { type: 'int', description: 'seed of the generator', default: 0 },
+  force: { type: 'boolean', description: 'replace .skeleton files and classes.json of the same names in --out' },
 } as const;
 
 const usage = `Usage: skelnorm synth --out DIR [--classes N] [--per-class K] [--seed S]
@@ -29,6 +31,7 @@ export const command: Command = {
   async run(args, io) {
     const { flags } = parseFlags(args, FLAGS);
     if (!flags.out) throw new UsageError('--out DIR is required');
+    await assertFolderOutputFree(flags.out, (entry) => entry.endsWith('.skeleton') || entry === 'classes.json', { force: flags.force });
     const classes = flags.classes ?? 12;
     const perClass = flags['per-class'] ?? 48;
     const seed = flags.seed ?? 0;

@@ -111,6 +111,15 @@ describe('skelnorm eval and doctor', () => {
     expect(text).toMatch(/^test accuracy after: +\d+\.\d% \(eval mode, repaired\)/m);
     expect((await stat(out)).size).toBeGreaterThan(0);
 
+    // Nothing the user had is replaced: not an existing file, never the checkpoint being repaired.
+    const again = captureIO();
+    expect(await main(['doctor', run, '--backend', 'wasm', '--repair', '--out', out], again)).toBe(2);
+    expect(again.stderr.join('\n')).toMatch(/--out .*repaired\.safetensors exists; choose another file or add --force to replace it/);
+    const checkpoint = (await readdir(join(run, 'checkpoints'))).filter((f) => f.endsWith('.safetensors')).sort().at(-1)!;
+    const own = captureIO();
+    expect(await main(['doctor', run, '--backend', 'wasm', '--repair', '--force', '--out', join(run, 'checkpoints', checkpoint)], own)).toBe(2);
+    expect(own.stderr.join('\n')).toMatch(/is this command's input .*; write the result to another file/);
+
     const evalIO = captureIO();
     expect(await main(['eval', out, '--backend', 'wasm'], evalIO)).toBe(0);
     // The saved model is the repaired one: eval gives doctor's "after" accuracy.
