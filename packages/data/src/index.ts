@@ -62,3 +62,4 @@ export { synthesizeNtu, generateSyntheticNtu } from './synthetic/synthesize.js';
 export type { SynthesizeNtuOptions, SyntheticSkeleton, SyntheticNtu } from './synthetic/synthesize.js';
 export { builtinSyntheticNtu } from './synthetic/builtin.js';
 export type { BuiltinSyntheticNtuOptions, BuiltinSyntheticNtu } from './synthetic/builtin.js';
+export { checkSampleLabels, NTU_MAX_CLASSES } from './sample-labels.js';

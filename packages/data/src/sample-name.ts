@@ -37,14 +37,31 @@ export function parseSampleName(nameOrPath: string): SampleNameParts {
     throw new Error(`'${nameOrPath}': expected an NTU sample name SsssCcccPpppRrrrAaaa (e.g. S001C001P001R001A001)`);
   }
   const m = SAMPLE_NAME.exec(name)!;
-  return {
+  const parts = {
     setup: Number(m[1]),
     camera: Number(m[2]),
     performer: Number(m[3]),
     replication: Number(m[4]),
     action: Number(m[5]),
   };
+  // A name outside NTU's ranges would turn into a label of -1 (A000) or 998 (A999) downstream.
+  for (const [key, [letter, low, high]] of Object.entries(NTU_RANGES) as [keyof SampleNameParts, readonly [string, number, number]][]) {
+    const v = parts[key];
+    if (v < low || v > high) {
+      throw new RangeError(`'${nameOrPath}': ${key} ${letter}${String(v).padStart(3, '0')} is outside NTU RGB+D's ${letter}${String(low).padStart(3, '0')}-${letter}${String(high).padStart(3, '0')}`);
+    }
+  }
+  return parts;
 }
+
+/** The ranges of NTU RGB+D 120 (NTU-60 is the first 17 setups, 40 performers, 60 actions). */
+const NTU_RANGES = {
+  setup: ['S', 1, 32],
+  camera: ['C', 1, 3],
+  performer: ['P', 1, 106],
+  replication: ['R', 1, 2],
+  action: ['A', 1, 120],
+} as const;
 
 /** The sample name inside a path or file name (the last one), or undefined if there is none. */
 export function sampleNameOf(nameOrPath: string): string | undefined {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,5 +49,16 @@ describe('skelnorm inspect', () => {
       ]),
     );
     expect(io.stderr).toEqual([`${bad}:4: expected the joint count 25 (frame 1 of 2, body 1 of 1), found '24'`]);
+  });
+
+  it('names a sample name outside NTU RGB+D as a problem (no label -1 or 998)', async () => {
+    const renamed = join(root, 'S001C001P001R001A000.skeleton');
+    await copyFile(join(samples, 'S001C001P001R001A001.skeleton'), renamed);
+    const io = captureIO();
+    expect(await command.run([renamed, '--json'], io)).toBe(0);
+    const report = JSON.parse(io.stdout[0]!);
+    expect(report.label).toBeNull();
+    expect(report.splits).toBeNull();
+    expect(report.problems).toContain("sample name: action A000 is outside NTU RGB+D's A001-A120 (no label, no split)");
   });
 });

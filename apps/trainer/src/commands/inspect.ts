@@ -115,8 +115,15 @@ function inspectOne(path: string, bytes: Uint8Array) {
   const file = parseSkeleton(bytes, { name: path, fields: 'all' });
   const tracks = file.bodies.map((b, i) => describeTrack(b, i + 1));
   const name = sampleNameOf(path);
-  const parts = name ? parseSampleName(name) : undefined;
-  const splits = name ? Object.fromEntries(ntuBenchmarks.map((b) => [b, splitOf(name, b)])) : undefined;
+  let nameProblem: string | undefined;
+  let parts: ReturnType<typeof parseSampleName> | undefined;
+  try {
+    parts = name ? parseSampleName(name) : undefined;
+  } catch (error) {
+    // Outside NTU's ranges (A000, C004, ...): no label, no split; said as a problem.
+    nameProblem = `${(error as Error).message.replace(/^'[^']*': /, 'sample name: ')} (no label, no split)`;
+  }
+  const splits = name && parts ? Object.fromEntries(ntuBenchmarks.map((b) => [b, splitOf(name, b)])) : undefined;
   const perFrame = new Map<number, number>();
   for (const c of file.bodyCounts) perFrame.set(c, (perFrame.get(c) ?? 0) + 1);
   const rank = (policy: 'order' | 'energy' | 'denoise') =>
@@ -132,7 +139,7 @@ function inspectOne(path: string, bytes: Uint8Array) {
     bodiesPerFrame: Object.fromEntries([...perFrame].sort((a, b) => a[0] - b[0])),
     tracks,
     selection: { order: rank('order'), energy: rank('energy'), denoise: rank('denoise') },
-    problems: problemsOf(file, tracks, bytes),
+    problems: [...(nameProblem ? [nameProblem] : []), ...problemsOf(file, tracks, bytes)],
   };
 }
 

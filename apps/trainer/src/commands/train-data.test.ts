@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,5 +59,22 @@ describe('skelnorm train --data', () => {
       expect(await main([command, run, '--backend', 'wasm', '--data', more], io)).toBe(2);
       expect(io.stderr.join('\n')).toMatch(/the data \(.*skeletons.*\) has labels up to \d+ \(sample S\d{3}C\d{3}P\d{3}R\d{3}A\d{3}\), but the model .*run-3-classes.*\.safetensors outputs 3 classes \[0, 3\)/);
     }
+  });
+
+  it.each([
+    [-1, /label -1 is not a class index/],
+    [2.5, /label 2\.5 is not a class index/],
+    [null, /label null is not a class index/],
+    [999, /label 999 is beyond the 120 classes of NTU RGB\+D 120/],
+  ])('refuses a pack export with label %j before training, naming samples.json and the sample', async (bad, message) => {
+    const pack = join(root, `packed-bad-${String(bad)}`);
+    expect(await main(['pack', join(root, 'skeletons'), '--out', pack, '--frames', '16', '--no-missing'], captureIO())).toBe(0);
+    const listPath = join(pack, 'samples.json');
+    const list = JSON.parse(await readFile(listPath, 'utf8'));
+    list.label[5] = bad;
+    await writeFile(listPath, JSON.stringify(list));
+    const io = captureIO();
+    expect(await main(['train', ...RUN, '--data', pack, '--out', join(pack, 'run')], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(new RegExp(`samples\\.json: sample 5 \\(S\\d{3}C\\d{3}P\\d{3}R\\d{3}A\\d{3}\\): ${message.source}`));
   });
 });

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fromStgcnLayout, personMaskOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
+import { checkSampleLabels, fromStgcnLayout, personMaskOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
 import { findMissingSkeletonLists, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readNpy } from '@skelnorm/data/node';
 import { UsageError, type CommandIO } from '../command.js';
 
@@ -51,16 +51,26 @@ async function loadCache(path: string): Promise<SampleFolder> {
       // Copy out of the file buffer: samples outlive the cache object.
       samples.push({ ...s, data: s.data.slice(), personMask: s.personMask.slice() });
     }
-    return { samples, numClasses: classCount(samples), description: `sample cache ${path} (${samples.length} samples, [M, T, V, C] = [${cache.shape.join(', ')}])` };
+    return { samples, numClasses: labelsChecked(samples, path), description: `sample cache ${path} (${samples.length} samples, [M, T, V, C] = [${cache.shape.join(', ')}])` };
   } finally {
     await cache.close();
   }
 }
 
 async function loadNpyExport(folder: string): Promise<SampleFolder> {
-  const list = JSON.parse(await readFile(join(folder, 'samples.json'), 'utf8')) as { sample_name?: string[]; label?: number[] };
-  const names = list.sample_name ?? [];
-  const labels = list.label ?? [];
+  const listPath = join(folder, 'samples.json');
+  let list: { sample_name?: unknown; label?: unknown };
+  try {
+    list = JSON.parse(await readFile(listPath, 'utf8')) as typeof list;
+  } catch (error) {
+    throw new UsageError(`${listPath}: not valid JSON (${error instanceof Error ? error.message : String(error)}); expected { "sample_name": [...], "label": [...] }`);
+  }
+  if (!Array.isArray(list.sample_name) || !list.sample_name.every((n) => typeof n === 'string')) {
+    throw new UsageError(`${listPath}: "sample_name" must be an array of strings, one per sample of data.npy`);
+  }
+  if (!Array.isArray(list.label)) throw new UsageError(`${listPath}: "label" must be an array of integers, one per sample of data.npy`);
+  const names = list.sample_name as string[];
+  const labels = list.label as number[];
   const npy = await readNpy(join(folder, 'data.npy'));
   if (!(npy.data instanceof Float32Array) || npy.shape.length !== 5) {
     throw new UsageError(`${folder}/data.npy: expected float32 (N, C, T, V, M), got ${npy.dtype} (${npy.shape.join(', ')})`);
@@ -72,7 +82,7 @@ async function loadNpyExport(folder: string): Promise<SampleFolder> {
     const data = fromStgcnLayout(npy.data.subarray(i * size, (i + 1) * size) as Float32Array, [c, t, v, m]);
     return { name, label: labels[i]!, data, persons: m, frames: t, joints: v, channels: c, validFrames: t, personMask: personMaskOf(data, m) };
   });
-  return { samples, numClasses: classCount(samples), description: `${folder} (data.npy (${npy.shape.join(', ')}) + samples.json)` };
+  return { samples, numClasses: labelsChecked(samples, listPath), description: `${folder} (data.npy (${npy.shape.join(', ')}) + samples.json)` };
 }
 
 async function loadSkeletonFiles(folder: string, files: string[], frames: number, transform: PackTransformOptions, io?: CommandIO): Promise<SampleFolder> {
@@ -91,7 +101,7 @@ async function loadSkeletonFiles(folder: string, files: string[], frames: number
   if (bad.length > 5) io?.err(`data: ... and ${bad.length - 5} more bad files`);
   if (samples.length === 0) throw new UsageError(`--data ${folder}: no usable .skeleton file (${bad.length} bad)`);
   // NTU labels are action numbers - 1: 60 classes for NTU-60, 120 when actions beyond 60 appear.
-  const numClasses = classCount(samples) > 60 ? 120 : 60;
+  const numClasses = labelsChecked(samples, folder) > 60 ? 120 : 60;
   return {
     samples,
     numClasses,
@@ -99,8 +109,11 @@ async function loadSkeletonFiles(folder: string, files: string[], frames: number
   };
 }
 
-function classCount(samples: readonly SkeletonSample[]): number {
-  let max = -1;
-  for (const s of samples) max = Math.max(max, s.label);
-  return max + 1;
+/** The class count of checked labels; a bad label is a usage error naming the file and sample. */
+function labelsChecked(samples: readonly SkeletonSample[], source: string): number {
+  try {
+    return checkSampleLabels(samples, source);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
