@@ -54,18 +54,23 @@ export interface RepairScores {
 
 /**
  * What the eval-mode deficit on the held-out data is made of, in accuracy (fractions), measured by
- * the candidates' effect: `lag` is what converged running statistics add over the running ones
- * (a slow EMA over few steps, stale or untrained statistics); `blend` what one set per person slot
- * adds over the better single set (converged or PreciseBN): calls of one layer on different
- * distributions; `remaining` what batch statistics still score above the best candidate (what
- * no running statistics recover, e.g. a batch-dependent model).
+ * the candidates' effect, one fix after the other:
+ * - `lag`: converged running statistics over the running ones (a slow EMA over few steps, stale or
+ *   untrained statistics);
+ * - `exact`: PreciseBN's population statistics over the converged EMA, which averages per-batch
+ *   statistics and so misses the spread between batches (small, unshuffled batches) and, in a layer
+ *   called once per person, between the persons' calls;
+ * - `blend`: one set of statistics per person slot over one set per layer;
+ * - `remaining`: batch statistics over the better of PreciseBN and per-slot (what no running
+ *   statistics recover, e.g. a batch-dependent model).
  */
 export interface GapBreakdown {
   readonly lag: number;
+  readonly exact: number;
   readonly blend: number;
   readonly remaining: number;
-  /** The larger of `lag` and `blend` when it is at least one point, else 'none'. */
-  readonly dominant: 'lag' | 'blend' | 'none';
+  /** The largest of `lag`, `exact` and `blend` when it is at least one point, else 'none'. */
+  readonly dominant: 'lag' | 'exact' | 'blend' | 'none';
 }
 
 /** One BatchNorm layer: what the repair did to it and why. */
@@ -206,13 +211,16 @@ export async function repair<B = NormBatch>(
 }
 
 export function gapBreakdown(scores: RepairScores): GapBreakdown {
-  const single = Math.max(scores.converged.accuracy, scores.precise.accuracy);
-  const perSlot = scores.perSlot?.accuracy ?? single;
-  const lag = scores.converged.accuracy - scores.running.accuracy;
-  const blend = Math.max(perSlot - single, 0);
-  const remaining = scores.batchStatistics.accuracy - Math.max(perSlot, single);
-  const dominant = Math.max(lag, blend) < 0.01 ? 'none' : lag >= blend ? 'lag' : 'blend';
-  return { lag, blend, remaining, dominant };
+  const precise = scores.precise.accuracy;
+  const perSlot = scores.perSlot?.accuracy ?? precise;
+  const parts = {
+    lag: scores.converged.accuracy - scores.running.accuracy,
+    exact: precise - scores.converged.accuracy,
+    blend: perSlot - precise,
+  };
+  const remaining = scores.batchStatistics.accuracy - Math.max(perSlot, precise);
+  const [name, value] = Object.entries(parts).reduce((a, b) => (b[1] > a[1] ? b : a));
+  return { ...parts, remaining, dominant: value < 0.01 ? 'none' : (name as GapBreakdown['dominant']) };
 }
 
 /** Higher accuracy wins; at equal accuracy, lower loss. */

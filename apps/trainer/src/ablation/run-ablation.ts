@@ -61,7 +61,7 @@ function doctorLine(repair: RepairResult): string {
   const shared = repair.before.layers.filter((l) => l.verdict === 'shared-between-distributions');
   return [
     s && `held-out accuracy (a) running ${pct(s.running.accuracy)}, (a') converged ${pct(s.converged.accuracy)}, (b) PreciseBN ${pct(s.precise.accuracy)}, (c) per-slot ${pct(s.perSlot?.accuracy)}, (d) batch statistics ${pct(s.batchStatistics.accuracy)}`,
-    b && `gap by cause: lag ${(b.lag * 100).toFixed(1)}, blend ${(b.blend * 100).toFixed(1)} points`,
+    b && `gap by cause: lag ${(b.lag * 100).toFixed(1)}, batch averages vs population ${(b.exact * 100).toFixed(1)}, blend ${(b.blend * 100).toFixed(1)} points`,
     shared.length > 0
       ? `shared: ${shared.map((l) => `${l.name} (worst call site ${l.sharing?.max.toFixed(2)}σ, ${l.sharing?.channelsOver}/${l.sharing?.channels} channels)`).join(', ')}`
       : 'no layer found shared',

@@ -61,6 +61,6 @@ describe('skelnorm doctor after long training', () => {
   });
 
   it('the train command already said which failure it measured', () => {
-    expect(trainText).toMatch(/^BatchNorm check \(held-out slice of the training split\): gap by cause: lag -?\d+\.\d, per-person blend \d+\.\d points; a repair would keep per-slot/m);
+    expect(trainText).toMatch(/^BatchNorm check \(held-out slice of the training split\): gap by cause: lag -?\d+\.\d, batch averages vs population -?\d+\.\d, per-person blend -?\d+\.\d points; a repair would keep per-slot/m);
   });
 });

@@ -53,7 +53,7 @@ describe('skelnorm train', () => {
     expect(report).toContain('![confusion matrix](confusion.svg)');
     // The doctor's measurement of what the eval-mode gap is made of, and how the run's length bears on it.
     expect(report).toMatch(/## BatchNorm check[\s\S]*\(a\) running statistics, as trained[\s\S]*measured failure: [\s\S]*This run took \d+ optimizer steps with BatchNorm momentum 0\.01/);
-    expect(text).toMatch(/^BatchNorm check \(held-out slice of the training split\): gap by cause: lag -?\d+\.\d, per-person blend \d+\.\d points/m);
+    expect(text).toMatch(/^BatchNorm check \(held-out slice of the training split\): gap by cause: lag -?\d+\.\d, batch averages vs population -?\d+\.\d, per-person blend -?\d+\.\d points/m);
     for (const svg of ['loss.svg', 'accuracy.svg', 'confusion.svg']) expect(parseXml(await readFile(join(run, svg), 'utf8')).name).toBe('svg');
     expect((await readdir(join(run, 'checkpoints'))).some((f) => f.endsWith('.safetensors'))).toBe(true);
   });

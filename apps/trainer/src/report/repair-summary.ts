@@ -33,7 +33,8 @@ export function repairSummary(result: RepairResult, sizes?: { readonly holdout: 
   if (b) {
     lines.push(
       `the eval-mode gap, by cause (held-out accuracy points): EMA lag ${points(b.lag)} (a' over a), ` +
-        `per-person blend ${points(b.blend)} (c over the better of a' and b), left to batch statistics ${points(b.remaining)}`,
+        `batch averages vs population ${points(b.exact)} (b over a'), per-person blend ${points(b.blend)} (c over b), ` +
+        `left to batch statistics ${points(b.remaining)}`,
     );
     lines.push(`measured failure: ${FAILURE_TEXT[b.dominant]}`);
   }
@@ -48,6 +49,8 @@ const FAILURE_TEXT = {
   lag:
     'the running statistics lag the weights (a slow EMA such as momentum 0.01 over few steps, or stale statistics); PreciseBN removes it. ' +
     'After long training the averages catch up and what remains is the per-person blend: `skelnorm train --preset seed` shows that regime.',
+  exact:
+    'the running statistics average per-batch statistics, which miss the spread between batches and, in a layer shared by the persons, between the persons\' calls; PreciseBN\'s population statistics remove it.',
   blend:
     'one BatchNorm serves both persons (a real and a mostly absent one), so its running statistics fit neither; per-slot statistics remove it, PreciseBN alone cannot.',
   none: 'no gap that running statistics can close (less than one point either way).',
