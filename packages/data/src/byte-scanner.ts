@@ -331,6 +331,12 @@ export class ByteScanner {
     return line;
   }
 
+  /** Moves to offset `at` (for re-reading a line on a cold error path); returns this scanner. */
+  at(pos: number): this {
+    this.pos = pos;
+    return this;
+  }
+
   /** An error at offset `at` (the start of the offending token). */
   failAt(at: number, expected: string): SkeletonParseError {
     this.pos = at;
@@ -348,6 +354,7 @@ export class ByteScanner {
   private excerpt(at: number): string {
     if (at >= this.end) return 'end of file';
     const b = this.bytes;
+    if (b[at] === CR && b[at + 1] !== LF) return 'a lone carriage return (CR-only line ends; the NTU files use CRLF, LF also parses)';
     if (b[at] === CR || b[at] === LF) return 'end of line';
     let s = '';
     for (let p = at; p < this.end && p < at + 24; p++) {

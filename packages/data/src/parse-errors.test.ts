@@ -33,6 +33,10 @@ const corpus: { case: string; input: Uint8Array | string; line: number; expected
   { case: 'binary junk', input: Uint8Array.from({ length: 200 }, (_, i) => (i * 151 + 7) % 256), line: 1, expected: /frame count/, found: /\\x/ },
   { case: 'NUL bytes inside', input: enc(replaceLine(8, lines[7]!.replace(' ', ' \0'))), line: 8, expected: /field 2 of 12/, found: /\\x00/ },
   { case: 'infinite number', input: replaceLine(9, lines[8]!.replace(/^\S+/, '1e999')), line: 9, expected: /x, field 1 of 12 \(a finite number/ },
+  { case: 'beyond float32 (1e39)', input: replaceLine(9, lines[8]!.replace(/ \S+ /, ' 1e39 ')), line: 9, expected: /y, field 2 of 12 \(a number within float32's range/, found: /'1e39'/ },
+  { case: 'beyond float32 (-1e300)', input: replaceLine(11, lines[10]!.replace(/^\S+/, '-1e300')), line: 11, expected: /x, field 1 of 12 \(a number within float32's range/, found: /'-1e300'/ },
+  { case: 'bad trackingState on the line it is on', input: replaceLine(9, lines[8]!.replace(/ \d+$/, ' 300')), line: 9, expected: /trackingState 0-255 \(joint 5 of 25, frame 1 of 103/ },
+  { case: 'CR-only line ends', input: real.replace(/\r\n/g, '\r'), line: 1, expected: /end of line after the frame count/, found: /a lone carriage return \(CR-only line ends/ },
 ];
 
 describe('parseSkeleton errors name the file, the line and what was expected', () => {

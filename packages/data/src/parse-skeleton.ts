@@ -255,11 +255,17 @@ export function parseSkeleton(input: Uint8Array | string, options: ParseSkeleton
       const colorXY = track.colorXY;
       const orientation = track.orientation;
       for (let j = 0; j < V; j++) {
+        const lineStart = s.pos;
         let next = scanNumberLine(buffer, s.pos, 12, values, keepMask);
         if (next < 0 && !scanJointLineCarefully(s, values)) throw jointError(s, f, k, bodies, j, frameCount);
         if (next >= 0) s.pos = next > s.end ? s.end : next;
         const state = values[11]!;
-        if (!(state >= 0 && state <= 255 && Number.isInteger(state))) throw jointError(s, f, k, bodies, j, frameCount);
+        // Checked on the line just read (s.pos is already on the next one).
+        if (!(state >= 0 && state <= 255 && Number.isInteger(state))) throw jointError(s.at(lineStart), f, k, bodies, j, frameCount);
+        // The fields are kept as float32: a value beyond its range would become +-Infinity silently.
+        for (let i = 0; i < 11; i++) {
+          if (!(Math.abs(values[i]!) <= FLOAT32_MAX)) throw float32Error(s.at(lineStart), i, f, k, bodies, j, frameCount);
+        }
         const q = n * V + j;
         xyz[q * 3] = values[0]!;
         xyz[q * 3 + 1] = values[1]!;
@@ -301,6 +307,15 @@ function scanJointLineCarefully(s: ByteScanner, values: Float64Array): boolean {
   }
   values[11] = state;
   return true;
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A joint-line field beyond float32's range (cold path): the error points at the field. */
+function float32Error(s: ByteScanner, field: number, f: number, k: number, bodies: number, j: number, frameCount: number) {
+  for (let i = 0; i < field; i++) s.float();
+  const context = `joint ${j + 1} of ${V}, frame ${f + 1} of ${frameCount}, body ${k + 1} of ${bodies}`;
+  return s.fail(`${JOINT_FIELD_NAMES[field]}, field ${field + 1} of 12 (a number within float32's range, |x| <= 3.4e38; ${context})`);
 }
 
 /** Works out which of the 12 joint-line fields is wrong (cold path). */

@@ -78,6 +78,11 @@ async function loadNpyExport(folder: string): Promise<SampleFolder> {
   const [n, c, t, v, m] = npy.shape as [number, number, number, number, number];
   if (names.length !== n || labels.length !== n) throw new UsageError(`${folder}/samples.json: ${names.length} names and ${labels.length} labels for ${n} samples in data.npy`);
   const size = c * t * v * m;
+  const bad = npy.data.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) {
+    const i = Math.floor(bad / size);
+    throw new UsageError(`${folder}/data.npy: sample ${i} (${names[i]}) holds ${npy.data[bad]} at flat index ${bad}; coordinates must be finite`);
+  }
   const samples: SkeletonSample[] = names.map((name, i) => {
     const data = fromStgcnLayout(npy.data.subarray(i * size, (i + 1) * size) as Float32Array, [c, t, v, m]);
     return { name, label: labels[i]!, data, persons: m, frames: t, joints: v, channels: c, validFrames: t, personMask: personMaskOf(data, m) };
