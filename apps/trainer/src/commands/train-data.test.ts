@@ -77,4 +77,18 @@ describe('skelnorm train --data', () => {
     expect(await main(['train', ...RUN, '--data', pack, '--out', join(pack, 'run')], io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(new RegExp(`samples\\.json: sample 5 \\(S\\d{3}C\\d{3}P\\d{3}R\\d{3}A\\d{3}\\): ${message.source}`));
   });
+
+  it('refuses a pack export whose data.npy holds a non-finite coordinate, naming the sample', async () => {
+    const pack = join(root, 'packed-inf');
+    expect(await main(['pack', join(root, 'skeletons'), '--out', pack, '--frames', '16', '--no-missing'], captureIO())).toBe(0);
+    const path = join(pack, 'data.npy');
+    const bytes = new Uint8Array(await readFile(path));
+    const headerEnd = 10 + (bytes[8]! | (bytes[9]! << 8));
+    const size = 3 * 16 * 25 * 2;
+    new DataView(bytes.buffer).setFloat32(headerEnd + 4 * (2 * size + 7), Infinity, true);
+    await writeFile(path, bytes);
+    const io = captureIO();
+    expect(await main(['train', ...RUN, '--data', pack, '--out', join(root, 'run-inf')], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/data\.npy: sample 2 \(S\d{3}C\d{3}P\d{3}R\d{3}A\d{3}\) holds Infinity at flat index \d+; coordinates must be finite/);
+  });
 });
