@@ -85,4 +85,20 @@ describe('PyTorch checkpoints (safetensors)', () => {
   it('says what is missing when a checkpoint has no model metadata', () => {
     expect(() => modelFromCheckpoint(nonorm(), 'seed_model_nonorm.safetensors')).toThrow(/seed_model_nonorm.safetensors: no 'model' in the safetensors metadata/);
   });
+
+  it.each([
+    ['a NaN weight', 'conv1.0.weight', Number.NaN, /conv1\.0\.weight\[2\] = NaN/],
+    ['an infinite bias', 'fc2.0.bias', Number.POSITIVE_INFINITY, /fc2\.0\.bias\[2\] = Infinity/],
+    ['a negative running_var', 'conv2.1.running_var', -1, /conv2\.1\.running_var\[2\] = -1 \(a variance must be >= 0\)/],
+  ])('refuses a checkpoint with %s, naming the file and the tensor', async (_case, key, value, message) => {
+    const model = new SeedCnn({ numClasses: 4, frames: 16 });
+    const file = readSafetensors(await exportTorchCheckpoint(model));
+    file.tensors[key]!.data[2] = value;
+    const entries: Record<string, WriteEntry> = Object.fromEntries(
+      Object.entries(file.tensors).map(([name, raw]) => [name, { fileDtype: raw.fileDtype === 'I64' ? 'I64' : raw.fileDtype === 'I32' ? 'I32' : 'F32', shape: raw.shape, data: raw.data }]),
+    );
+    const bytes = writeSafetensors(entries, file.metadata);
+    expect(() => modelFromCheckpoint(bytes, 'bad.safetensors')).toThrow(new RegExp(`bad\\.safetensors: 1 tensor with invalid values: ${message.source}`));
+    model.dispose();
+  });
 });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   StateDictError,
   readSafetensors,
+  checkStateValues,
   safetensorsToTensors,
   tensorsToSafetensors,
   type LoadStateDictResult,
@@ -37,6 +38,7 @@ export function loadTorchCheckpoint(
 ): LoadStateDictResult & { metadata: Record<string, string> } {
   const source = options.source ?? 'checkpoint';
   const file = readSafetensors(bytes, source);
+  checkStateValues(file, source);
   const names = Object.keys(file.tensors);
   const prefix = options.prefix ?? (names.length > 0 && names.every((n) => n.startsWith('module.')) ? 'module.' : '');
   const dict = safetensorsToTensors(file, prefix);

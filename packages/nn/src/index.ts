@@ -30,6 +30,7 @@ export {
   readSafetensors,
   writeSafetensors,
   safetensorsToTensors,
+  checkStateValues,
   tensorsToSafetensors,
   type RawTensor,
   type SafetensorsDtype,

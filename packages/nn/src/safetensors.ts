@@ -169,3 +169,24 @@ export async function tensorsToSafetensors(
   }
   return writeSafetensors(entries, metadata);
 }
+
+/**
+ * Checks the numbers of a parsed state dict where they enter: every float tensor finite, every
+ * BatchNorm variance (`running_var`, `running_var_slot<k>`) non-negative. A NaN weight would
+ * otherwise evaluate to a plausible-looking accuracy and a negative variance to NaN outputs.
+ * Throws an Error naming `source`, each bad tensor, and its first bad value and index.
+ */
+export function checkStateValues(file: SafetensorsFile, source = 'safetensors'): void {
+  const problems: string[] = [];
+  for (const [name, raw] of Object.entries(file.tensors)) {
+    if (raw.dtype !== 'float32') continue;
+    const variance = /(^|\.)running_var(_slot\d+)?$/.test(name);
+    const bad = raw.data.findIndex((v) => !Number.isFinite(v) || (variance && v < 0));
+    if (bad < 0) continue;
+    const value = raw.data[bad]!;
+    problems.push(`${name}[${bad}] = ${value}${Number.isFinite(value) ? ' (a variance must be >= 0)' : ''}`);
+  }
+  if (problems.length > 0) {
+    throw new Error(`${source}: ${problems.length} tensor${problems.length === 1 ? '' : 's'} with invalid values: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}`);
+  }
+}

@@ -17,6 +17,7 @@ import {
  *   inputs differ; eval mode normalizes every call with the blend.
  * - 'stale-statistics': running statistics far from the population (lagging EMA, changed data...).
  * - 'untrained-statistics': still the initial mean 0 / variance 1, and far from the data.
+ * - 'invalid-statistics': a running mean or variance is NaN/Infinity, or a variance is negative.
  * - 'no-running-statistics': `trackRunningStats: false`, batch statistics in eval too (not a fault).
  * - 'not-called': the layer did not run on the given batches (nothing to judge).
  */
@@ -25,6 +26,7 @@ export type BatchNormVerdict =
   | 'shared-between-distributions'
   | 'stale-statistics'
   | 'untrained-statistics'
+  | 'invalid-statistics'
   | 'no-running-statistics'
   | 'not-called';
 
@@ -163,6 +165,15 @@ export async function buildDiagnosis(observation: Observation, options: Diagnose
 
 type Thresholds = DiagnosisReport['thresholds'];
 
+/** Why a set of running statistics cannot be used, or undefined when it can. */
+function invalidStatistics(mean: ArrayLike<number>, variance: ArrayLike<number>): string | undefined {
+  const m = Array.from(mean).findIndex((v) => !Number.isFinite(v));
+  if (m >= 0) return `running_mean[${m}] is ${mean[m]}`;
+  const v = Array.from(variance).findIndex((x) => !Number.isFinite(x) || x < 0);
+  if (v >= 0) return `running_var[${v}] is ${variance[v]}${Number.isFinite(variance[v]!) ? ' (a variance must be >= 0)' : ''}`;
+  return undefined;
+}
+
 async function runningOf(obs: LayerObservation, slot: number) {
   const s = obs.layer.statistics(slot);
   const [mean, variance, tracked] = await Promise.all([s.runningMean.data(), s.runningVar.data(), s.numBatchesTracked.data()]);
@@ -195,6 +206,11 @@ async function diagnoseLayer(obs: LayerObservation, t: Thresholds): Promise<Laye
   if (layer.perSlot) return diagnoseSlots(obs, base, label, t);
   const running = await runningOf(obs, 0);
   const common = { ...base, numBatchesTracked: running.tracked };
+  const invalid = invalidStatistics(running.mean, running.variance);
+  if (invalid) {
+    return { ...common, meanShiftSigma: null, varianceRatio: null, verdict: 'invalid-statistics', fixes: ['Load statistics from a good checkpoint, or `recalibrate(model, batches)` if the weights are sound.'],
+      message: `${label}: ${invalid}; eval mode turns every output of this layer into NaN or nonsense.` };
+  }
   if (obs.pooled.count === 0) {
     return { ...common, meanShiftSigma: null, varianceRatio: null, verdict: 'not-called', fixes: [], message: `${label} did not run on the given batches (or saw only padded samples): nothing to judge.` };
   }

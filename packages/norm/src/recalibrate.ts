@@ -45,6 +45,15 @@ export async function recalibrate<B = NormBatch>(
 ): Promise<RecalibrationResult> {
   const observation = await observeBatchNorms(model, batches, options);
   const tracked = observation.layers.filter(({ layer }) => layer.trackRunningStats);
+  // Every layer's statistics are checked before any is written: a NaN in one leaves the model as it was.
+  for (const { path, layer, pooled, bySlot } of tracked) {
+    const sets = layer.perSlot ? [...bySlot.values()] : [pooled];
+    for (const moments of sets) {
+      if (moments.count > 0 && !Array.from(moments.mean).every(Number.isFinite)) {
+        throw new Error(`recalibrate: ${path || '(model)'}: the statistics of its input are not finite; a weight or input before this layer holds NaN or Infinity, so nothing was written`);
+      }
+    }
+  }
   const layers = tracked.map(({ path, layer, pooled, bySlot }) => ({
     name: path,
     kind: layer.kind,

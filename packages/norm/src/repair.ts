@@ -3,7 +3,7 @@ import type { Module } from '@skelnorm/nn';
 import type { BatchNormBase } from './batch-norm-base.js';
 import { buildDiagnosis, type DiagnoseOptions, type DiagnosisReport, type LayerDiagnosis } from './diagnose.js';
 import { toSlotBatchNorm } from './slot-batch-norm.js';
-import { observeBatchNorms, writeRunningStatistics, writeStatistics, type LayerObservation, type NormBatch } from './statistics-pass.js';
+import { atLayer, observeBatchNorms, writeRunningStatistics, writeStatistics, type LayerObservation, type NormBatch } from './statistics-pass.js';
 
 /** What a model scores on held-out data in eval mode; higher accuracy, then lower loss, is better. */
 export interface RepairScore {
@@ -147,13 +147,13 @@ export async function repair<B = NormBatch>(
     const batchStatistics = options.validate && (await options.validate(model, { batchStatistics: true }));
     let converged: RepairScore | undefined;
     if (options.validate) {
-      for (const obs of tracked) writeConverged(obs);
+      for (const obs of tracked) atLayer(obs.path, () => writeConverged(obs));
       converged = await options.validate(model, { batchStatistics: false });
     }
-    for (const obs of tracked) writeAll(obs);
+    for (const obs of tracked) atLayer(obs.path, () => writeAll(obs));
     const precise = options.validate && (await options.validate(model, { batchStatistics: false }));
     if (convertible.length > 0 && (options.validate || convertible.some(shared))) {
-      slotted = convertible.map(toPerSlot);
+      slotted = convertible.map((obs) => atLayer(obs.path, () => toPerSlot(obs)));
       root = installed(model, slotted, 'converted');
     }
     const perSlot = slotted.length > 0 && options.validate ? await options.validate(root, { batchStatistics: false }) : undefined;

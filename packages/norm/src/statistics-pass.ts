@@ -233,6 +233,10 @@ function defaultForward(model: Module, batch: NormBatch): unknown {
 
 /** Writes given statistics (mean, unbiased variance) into one set of running statistics. */
 export function writeRunningStatistics(layer: BatchNormBase, slot: number, mean: ArrayLike<number>, variance: ArrayLike<number>): void {
+  // NaN in the layer's input (a NaN weight upstream) must not become its running statistics.
+  if (!Array.from(mean).every(Number.isFinite) || !Array.from(variance).every((v) => Number.isFinite(v) && v >= 0)) {
+    throw new Error(`${layer.kind}: the statistics of its input are not finite (slot ${slot}); a weight or input before this layer holds NaN or Infinity, so no statistics were written`);
+  }
   const s = layer.statistics(slot);
   tf.tidy(() => {
     s.runningMean.assign(tf.tensor1d(Float32Array.from(mean)));
@@ -246,6 +250,19 @@ export function writeRunningStatistics(layer: BatchNormBase, slot: number, mean:
  * nothing) when there were no values.
  */
 export function writeStatistics(layer: BatchNormBase, slot: number, moments: PooledMoments): boolean {
+  return writeStatisticsOf(layer, slot, moments);
+}
+
+/** Runs `write` for the layer at `path`, naming the path in its error. */
+export function atLayer<T>(path: string, write: () => T): T {
+  try {
+    return write();
+  } catch (error) {
+    throw new Error(`${path || '(model)'}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function writeStatisticsOf(layer: BatchNormBase, slot: number, moments: PooledMoments): boolean {
   if (moments.count === 0) return false;
   writeRunningStatistics(layer, slot, moments.mean, moments.variance(true));
   return true;

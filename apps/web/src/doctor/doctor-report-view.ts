@@ -7,6 +7,7 @@ export const verdictColours: Readonly<Record<LayerDiagnosis['verdict'], string>>
   'shared-between-distributions': '#c0392b',
   'stale-statistics': '#d35400',
   'untrained-statistics': '#8e44ad',
+  'invalid-statistics': '#000000',
   'no-running-statistics': '#5f6b7d',
   'not-called': '#9aa4b2',
 };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { readSafetensors, safetensorsToTensors, tensorsToSafetensors, type Module, type SafetensorsFile } from '@skelnorm/nn';
+import { checkStateValues, readSafetensors, safetensorsToTensors, tensorsToSafetensors, type Module, type SafetensorsFile } from '@skelnorm/nn';
 import type { LrScheduleSpec } from '../optim/lr-schedule.js';
 import type { Optimizer, OptimizerSpec } from '../optim/optimizer.js';
 
@@ -85,6 +85,7 @@ export async function encodeCheckpoint(model: Module, optimizer: Optimizer, stat
  */
 export function decodeCheckpoint(bytes: Uint8Array, source = 'checkpoint'): Checkpoint {
   const file = readSafetensors(bytes, source);
+  checkStateValues(file, source);
   const state = trainerStateOf(file, source);
   return { state, model: safetensorsToTensors(file, MODEL), optimizer: safetensorsToTensors(file, OPTIMIZER) };
 }
