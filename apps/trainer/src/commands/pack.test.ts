@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -100,5 +100,28 @@ describe('skelnorm pack', () => {
     expect(await command.run([samples, '--out', join(root, 'all'), '--frames', '32', '--select', 'denoise'], io)).toBe(0);
     expect(io.stdout[0]).toMatch(/missing-skeleton lists: .*NTU_RGBD_samples_with_missing_skeletons\.txt/);
     expect(io.stdout.join('\n')).toContain('float32 (3, 3, 32, 25, 2)');
+  });
+
+  it('keeps a good export when every input fails, refuses to replace it without --force, and never writes into a folder of other files', async () => {
+    const out = join(root, 'kept');
+    const good = [join(samples, 'S001C001P001R001A001.skeleton')];
+    expect(await command.run([...good, '--out', out, '--frames', '16'], captureIO())).toBe(0);
+    const before = [await readFile(join(out, 'data.npy')), await readFile(join(out, 'samples.json'), 'utf8')] as const;
+
+    const refused = captureIO();
+    await expect(command.run([...good, '--out', out, '--frames', '16'], refused)).rejects.toThrow(/--out .*kept already holds a pack export; choose another folder or add --force/);
+
+    const broken = join(root, 'broken');
+    await mkdir(broken);
+    await writeFile(join(broken, 'S001C001P002R001A005.skeleton'), '1\n1\n7 0 1 1 1 1 0 0 0 2\n25\n0.1 abc\n');
+    const io = captureIO();
+    expect(await command.run([broken, '--out', out, '--force'], io)).toBe(1);
+    expect(io.stderr[0]).toMatch(/no sample packed from 1 file; .*kept was left as it was/);
+    expect(await readFile(join(out, 'data.npy'))).toEqual(before[0]);
+    expect(await readFile(join(out, 'samples.json'), 'utf8')).toBe(before[1]);
+    expect((await readdir(root)).filter((e) => e.includes('.tmp') || e.includes('.old'))).toEqual([]);
+
+    // The skeleton folder itself is no place for an export that replaces its folder whole.
+    await expect(command.run([broken, '--out', broken, '--force'], captureIO())).rejects.toThrow(/holds S001C001P002R001A005\.skeleton, not only a pack export/);
   });
 });

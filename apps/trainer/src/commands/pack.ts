@@ -2,7 +2,7 @@ import { bodySelectionPolicies, type BodySelectionPolicy } from '@skelnorm/data'
 import {
   findMissingSkeletonLists, listSkeletonFiles, packSkeletonFiles, readMissingSkeletonLists, writeStgcnNpy,
 } from '@skelnorm/data/node';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command } from '../command.js';
@@ -13,6 +13,7 @@ const FLAGS = {
   bodies: { type: 'int', description: 'M, persons per sample', default: 2, min: 1, max: 6 },
   select: { type: 'choice', choices: bodySelectionPolicies, description: 'body selection policy', default: 'energy' },
   'no-transform': { type: 'boolean', description: 'raw x, y, z: frames beyond --frames dropped, shorter ones zero-padded at the end' },
+  force: { type: 'boolean', description: 'replace an earlier pack export in --out' },
   strict: { type: 'boolean', description: 'stop at the first bad file (default: pack the rest and list the bad ones)' },
   missing: { type: 'string', description: 'missing-skeleton list to leave out (default: the official lists found beside the inputs)', placeholder: 'FILE' },
   'no-missing': { type: 'boolean', description: 'keep the samples of the missing-skeleton lists' },
@@ -32,6 +33,23 @@ beside the inputs (or given with --missing).
 Options:
 ${formatFlags(FLAGS)}`;
 
+/** Files a pack export holds; `--out` may hold only these (an earlier export), and only with --force. */
+const PACK_FILES = new Set(['data.npy', 'samples.json']);
+
+async function assertPackOutput(out: string, force: boolean): Promise<void> {
+  const entries = await readdir(out).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    if (error.code === 'ENOTDIR') throw new UsageError(`--out ${out} is a file, not a folder`);
+    throw error;
+  });
+  const visible = entries.filter((e) => !e.startsWith('.'));
+  const foreign = visible.filter((e) => !PACK_FILES.has(e));
+  if (foreign.length > 0) {
+    throw new UsageError(`--out ${out} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, not only a pack export; the export replaces its folder whole, so give it a new or empty one`);
+  }
+  if (visible.length > 0 && !force) throw new UsageError(`--out ${out} already holds a pack export; choose another folder or add --force to replace it`);
+}
+
 export const command: Command = {
   name: 'pack',
   summary: 'pack .skeleton files into data.npy (ST-GCN layout) + samples.json',
@@ -44,6 +62,7 @@ export const command: Command = {
       throw new UsageError(error.message);
     });
     if (files.length === 0) throw new UsageError(`no .skeleton files in ${positionals.join(', ')}`);
+    await assertPackOutput(flags.out, flags.force);
 
     let lists: string[] = [];
     if (flags.missing) lists = [flags.missing];
@@ -77,13 +96,16 @@ export const command: Command = {
       if (io.isTTY && io.write) io.write('\n');
     }
     // `failed` and `skipped` fill while the samples stream; samples.json is written after the last one.
-    const result = await writeStgcnNpy(flags.out, samples(), { extra: { failed, skipped } });
-    const [n, c, t, v, m] = result.shape;
-    if (n === 0) {
-      io.err(`no sample packed from ${total} file${total === 1 ? '' : 's'}`);
+    const result = await writeStgcnNpy(flags.out, samples(), { extra: { failed, skipped } }).catch((error: Error) => {
+      if (/no samples/.test(error.message)) return undefined;
+      throw error;
+    });
+    const [n, c, t, v, m] = result?.shape ?? [0, 0, 0, 0, 0];
+    if (!result) {
+      io.err(`no sample packed from ${total} file${total === 1 ? '' : 's'}; ${flags.out} was left as it was`);
     } else {
       io.out(`wrote ${result.dataPath}: float32 (${n}, ${c}, ${t}, ${v}, ${m}), ST-GCN layout (N, C, T, V, M), ${flags['no-transform'] ? 'raw coordinates' : 'preprocessed'}, bodies by ${flags.select ?? 'energy'}`);
-      io.out(`wrote ${result.samplesPath}: ${n} sample names and 0-based labels`);
+      io.out(`wrote ${result!.samplesPath}: ${n} sample names and 0-based labels`);
     }
     if (skipped.length > 0) io.out(`skipped ${skipped.length} sample${skipped.length === 1 ? '' : 's'} on the missing-skeleton list`);
     if (failed.length > 0) {

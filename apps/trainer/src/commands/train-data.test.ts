@@ -91,4 +91,16 @@ describe('skelnorm train --data', () => {
     expect(await main(['train', ...RUN, '--data', pack, '--out', join(root, 'run-inf')], io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(/data\.npy: sample 2 \(S\d{3}C\d{3}P\d{3}R\d{3}A\d{3}\) holds Infinity at flat index \d+; coordinates must be finite/);
   });
+
+  it('refuses a data.npy and samples.json that do not belong together', async () => {
+    const pack = join(root, 'packed-mixed');
+    expect(await main(['pack', join(root, 'skeletons'), '--out', pack, '--frames', '16', '--no-missing'], captureIO())).toBe(0);
+    const listPath = join(pack, 'samples.json');
+    const list = JSON.parse(await readFile(listPath, 'utf8'));
+    list.shape[2] = 32;
+    await writeFile(listPath, JSON.stringify(list));
+    const io = captureIO();
+    expect(await main(['train', ...RUN, '--data', pack, '--out', join(root, 'run-mixed')], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/samples\.json describes data of shape \(36, 3, 32, 25, 2\) but .*data\.npy is \(36, 3, 16, 25, 2\): the two files do not belong together/);
+  });
 });

@@ -76,6 +76,10 @@ async function loadNpyExport(folder: string): Promise<SampleFolder> {
     throw new UsageError(`${folder}/data.npy: expected float32 (N, C, T, V, M), got ${npy.dtype} (${npy.shape.join(', ')})`);
   }
   const [n, c, t, v, m] = npy.shape as [number, number, number, number, number];
+  // The two files are written as one unit; a pair that does not belong together was mixed by hand.
+  if (Array.isArray((list as { shape?: unknown }).shape) && (list as { shape: unknown[] }).shape.join() !== npy.shape.join()) {
+    throw new UsageError(`${listPath} describes data of shape (${(list as { shape: unknown[] }).shape.join(', ')}) but ${folder}/data.npy is (${npy.shape.join(', ')}): the two files do not belong together; pack again`);
+  }
   if (names.length !== n || labels.length !== n) throw new UsageError(`${folder}/samples.json: ${names.length} names and ${labels.length} labels for ${n} samples in data.npy`);
   const size = c * t * v * m;
   const bad = npy.data.findIndex((x) => !Number.isFinite(x));

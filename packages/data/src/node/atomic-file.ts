@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /**
@@ -28,5 +28,67 @@ export async function writeAll(file: FileHandle, bytes: Uint8Array, position: nu
   while (done < bytes.length) {
     const { bytesWritten } = await file.write(bytes, done, bytes.length - done, position === null ? null : position + done);
     done += bytesWritten;
+  }
+}
+
+/**
+ * Writes a multi-file output as one unit: `write` fills a fresh temporary folder beside `folder`,
+ * which then replaces `folder` by rename (the old one, if any, is moved aside first and removed
+ * after), so readers find either the old set of files or the new one, never a mix. On failure the
+ * temporary folder is removed and `folder` is left as it was. `folder` must hold nothing but an
+ * earlier output of the same kind (the caller checks).
+ */
+export async function writeFolderAtomic<T>(folder: string, write: (temporary: string) => Promise<T>): Promise<T> {
+  const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
+  const temporary = join(dirname(folder), `.${basename(folder)}.${tag}.tmp`);
+  await mkdir(temporary, { recursive: true });
+  let result: T;
+  try {
+    result = await write(temporary);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  const aside = join(dirname(folder), `.${basename(folder)}.${tag}.old`);
+  const moved = await rename(folder, aside).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    },
+  );
+  try {
+    await rename(temporary, folder);
+  } catch (error) {
+    if (moved) await rename(aside, folder).catch(() => {});
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  if (moved) await rm(aside, { recursive: true, force: true });
+  return result;
+}
+
+/** Removes the temporaries that killed writers left beside `path` (`.<name>.<pid>.<hex>.tmp`/`.old`) whose process is gone. */
+export async function removeStaleTemporaries(path: string): Promise<string[]> {
+  const folder = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const match = entry.startsWith(prefix) ? /\.(\d+)\.[0-9a-f]{8}\.(tmp|old)$/.exec(entry) : null;
+    if (!match || processAlive(Number(match[1]))) continue;
+    await rm(join(folder, entry), { recursive: true, force: true });
+    removed.push(join(folder, entry));
+  }
+  return removed;
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
