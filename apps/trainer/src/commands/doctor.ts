@@ -50,6 +50,7 @@ export const command: Command = {
     if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force, inputs: [await resolveCheckpointPath(positionals[0]!)] });
     await chooseBackend(flags.backend ?? 'auto', io);
     const loaded = await loadModelFile(positionals[0]!);
+    for (const note of loaded.notes) io.err(note);
     let model = loaded.model;
     try {
       io.out(`model: ${model.modelName} ${JSON.stringify(model.config)} from ${loaded.path}`);

@@ -36,6 +36,7 @@ export const command: Command = {
     const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
     await chooseBackend(flags.backend ?? 'auto', io);
     const loaded = await loadModelFile(positionals[0]!);
+    for (const note of loaded.notes) io.err(note);
     io.out(`model: ${loaded.model.modelName} ${JSON.stringify(loaded.model.config)} from ${loaded.path}`);
     const config = withDataFlags(loaded.config, flags.data, flags.split, loaded.model.config);
     const data = await loadTrainingData(config, io);

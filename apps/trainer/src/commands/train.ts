@@ -1,4 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { readTrainerState } from '@skelnorm/trainer';
+import { FileCheckpointStore } from '@skelnorm/trainer/node';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { ProgressDisplay } from '../progress/progress-display.js';
@@ -67,6 +70,7 @@ export const command: Command = {
       });
       dir = flags.out ?? defaultRunDir(config.model);
     }
+    if (resume) await checkResumable(dir, config, io);
     // Options the model does not have are refused before any folder is made.
     checkModelOptions(config.model, config.modelOptions);
     // Claim the folder before anything slow, so that a clash is reported at once.
@@ -85,6 +89,14 @@ async function train(initial: TrainConfig, run: RunFolder, resume: boolean, io: 
   const backend = await chooseBackend(config.backend, io);
   const data = await loadTrainingData(config, io);
   io.out(`data: ${data.description}`);
+  const fingerprint = data.fingerprint();
+  if (resume && config.dataFingerprint !== undefined && config.dataFingerprint !== fingerprint) {
+    throw new UsageError(
+      `--resume ${run.dir}: the data has changed since the run started (content hash ${fingerprint}, the run's ${config.dataFingerprint}: ${data.description}); ` +
+        'resuming would mix two data sets in one run. Start a new run with --out',
+    );
+  }
+  config = { ...config, dataFingerprint: fingerprint };
   if (data.frames !== config.frames) {
     io.out(`data: the samples have T=${data.frames} frames; the model is built for that (not --frames ${config.frames})`);
     config = { ...config, frames: data.frames };
@@ -171,6 +183,28 @@ async function train(initial: TrainConfig, run: RunFolder, resume: boolean, io: 
   io.out(`done in ${formatDuration(seconds)}; report: ${run.reportPath}`);
   if (recorder.lastCheckpoint) io.out(`checkpoint: ${recorder.lastCheckpoint}`);
   return outcome.interrupted ? 130 : 0;
+}
+
+/**
+ * What `--resume DIR` continues from, checked before anything is written: a checkpoint that reads
+ * back (a torn newer one is named, never skipped silently; none readable is an error, not a
+ * restart from scratch), and an `--epochs` that extends the run.
+ */
+async function checkResumable(dir: string, config: TrainConfig, io: CommandIO): Promise<void> {
+  const store = new FileCheckpointStore(join(dir, 'checkpoints'));
+  const scan = await store.scan();
+  if (scan.count === 0) throw new UsageError(`--resume ${dir}: no checkpoint in ${join(dir, 'checkpoints')}; nothing to continue (start a new run with --out)`);
+  if (!scan.latest) {
+    throw new UsageError(
+      `--resume ${dir}: none of its ${scan.count} checkpoints reads back (${scan.skipped.map((s) => `${s.location}: ${s.reason}`).join('; ')}); ` +
+        'refusing to restart from scratch in this folder',
+    );
+  }
+  for (const s of scan.skipped) io.err(`note: skipped ${s.location} (${s.reason}); resuming from ${scan.latest.location}`);
+  const state = readTrainerState(scan.latest.safetensors, scan.latest.location);
+  if (config.epochs < state.epoch) {
+    throw new UsageError(`--resume ${dir}: the run has done ${state.epoch} epochs; --epochs ${config.epochs} would not extend it (give more than ${state.epoch}); nothing was changed`);
+  }
 }
 
 /** `seed-cnn (norm batch, personMode per-person, bnMomentum 0.01, ...)`: the resolved options. */

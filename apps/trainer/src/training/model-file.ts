@@ -19,6 +19,8 @@ export interface LoadedModel {
   readonly state: TrainerState | undefined;
   /** The file that was read. */
   readonly path: string;
+  /** Newer checkpoints of a run folder that did not read back and were passed over, one line each. */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -26,16 +28,26 @@ export interface LoadedModel {
  * or a checkpoints folder.
  */
 export async function resolveCheckpointPath(arg: string): Promise<string> {
+  return (await resolveCheckpoint(arg)).path;
+}
+
+/** `resolveCheckpointPath` with the newer checkpoints it passed over (torn or foreign files), named. */
+export async function resolveCheckpoint(arg: string): Promise<{ path: string; notes: string[] }> {
   let info;
   try {
     info = await stat(arg);
   } catch {
     throw new UsageError(`no such file or folder: ${arg}`);
   }
-  if (info.isFile()) return arg;
+  if (info.isFile()) return { path: arg, notes: [] };
   for (const dir of [join(arg, 'checkpoints'), arg]) {
-    const latest = await new FileCheckpointStore(dir).latest().catch(() => undefined);
-    if (latest) return latest.location;
+    const scan = await new FileCheckpointStore(dir).scan();
+    if (scan.count === 0) continue;
+    if (!scan.latest) {
+      throw new UsageError(`${arg}: none of the ${scan.count} checkpoints in ${dir} reads back (${scan.skipped.map((s) => `${s.location}: ${s.reason}`).join('; ')})`);
+    }
+    const latest = scan.latest.location;
+    return { path: latest, notes: scan.skipped.map((s) => `note: skipped ${s.location} (${s.reason}); using the checkpoint before it, ${latest}`) };
   }
   throw new UsageError(`${arg}: no checkpoint found (expected a .safetensors file or a run folder with checkpoints/)`);
 }
@@ -45,7 +57,7 @@ export async function resolveCheckpointPath(arg: string): Promise<string> {
  * plain weights file written by `saveModelFile` / `exportTorchCheckpoint` (zoo metadata).
  */
 export async function loadModelFile(arg: string): Promise<LoadedModel> {
-  const path = await resolveCheckpointPath(arg);
+  const { path, notes } = await resolveCheckpoint(arg);
   const bytes = new Uint8Array(await readFile(path));
   const { metadata } = readSafetensors(bytes, path);
   if (metadata['skelnorm.trainer'] !== undefined) {
@@ -60,7 +72,7 @@ export async function loadModelFile(arg: string): Promise<LoadedModel> {
         model.dispose();
         throw error;
       }
-      return { model, config, state: checkpoint.state, path };
+      return { model, config, state: checkpoint.state, path, notes };
     } finally {
       disposeCheckpoint(checkpoint);
     }
@@ -68,7 +80,7 @@ export async function loadModelFile(arg: string): Promise<LoadedModel> {
   const model = modelFromCheckpoint(bytes, path);
   const raw = metadata[RUN_CONFIG_KEY];
   const config = raw ? (JSON.parse(raw) as TrainConfig) : undefined;
-  return { model, config, state: undefined, path };
+  return { model, config, state: undefined, path, notes };
 }
 
 /**

@@ -64,6 +64,8 @@ export interface TrainConfig {
   /** Worker replicas for data-parallel training; 0 or 1 = in the main thread. */
   readonly workers: number;
   readonly backend: BackendFlag;
+  /** `TrainingData.fingerprint()` of the data the run started on (set by `train`; checked on resume). */
+  readonly dataFingerprint?: string;
 }
 
 /**

@@ -20,6 +20,30 @@ export class TrainingData {
     if (train.length === 0) throw new Error(`no training samples (${description})`);
   }
 
+  /**
+   * A content hash of both splits (names, labels, every coordinate's bits; FNV-1a, 32 bits, hex):
+   * a resumed run checks it against the one it started with, so changed data is never mixed in.
+   */
+  fingerprint(): string {
+    let h = 0x811c9dc5;
+    const mix = (x: number) => {
+      h = Math.imul(h ^ (x & 0xff), 0x01000193);
+      h = Math.imul(h ^ ((x >>> 8) & 0xff), 0x01000193);
+      h = Math.imul(h ^ ((x >>> 16) & 0xff), 0x01000193);
+      h = Math.imul(h ^ (x >>> 24), 0x01000193);
+    };
+    for (const split of [this.train, this.test]) {
+      mix(split.length);
+      for (const s of split) {
+        for (let i = 0; i < s.name.length; i++) mix(s.name.charCodeAt(i));
+        mix(s.label);
+        const bits = new Uint32Array(s.data.buffer, s.data.byteOffset, s.data.length);
+        for (let i = 0; i < bits.length; i++) mix(bits[i]!);
+      }
+    }
+    return (h >>> 0).toString(16).padStart(8, '0');
+  }
+
   /** T of the samples (all samples of a run share one shape). */
   get frames(): number {
     return this.train[0]!.frames;

@@ -68,14 +68,16 @@ export async function writeFolderAtomic<T>(folder: string, write: (temporary: st
   return result;
 }
 
-/** Removes the temporaries that killed writers left beside `path` (`.<name>.<pid>.<hex>.tmp`/`.old`) whose process is gone. */
-export async function removeStaleTemporaries(path: string): Promise<string[]> {
-  const folder = dirname(path);
-  const prefix = `.${basename(path)}.`;
+/**
+ * Removes the temporaries that killed writers left in `folder`: `writeFileAtomic`'s and
+ * `writeFolderAtomic`'s `.<name>.<pid>.<hex>.tmp` / `.old`, and the older `<file>.tmp-<pid>`, whose
+ * process is gone (a live writer's are kept). Returns the paths removed.
+ */
+export async function removeStaleTemporaries(folder: string): Promise<string[]> {
   const entries = await readdir(folder).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const entry of entries) {
-    const match = entry.startsWith(prefix) ? /\.(\d+)\.[0-9a-f]{8}\.(tmp|old)$/.exec(entry) : null;
+    const match = /^\..+\.(\d+)\.[0-9a-f]{8}\.(tmp|old)$/.exec(entry) ?? /\.tmp-(\d+)$/.exec(entry);
     if (!match || processAlive(Number(match[1]))) continue;
     await rm(join(folder, entry), { recursive: true, force: true });
     removed.push(join(folder, entry));

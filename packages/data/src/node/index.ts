@@ -1,6 +1,6 @@
 // @skelnorm/data/node: the file-system parts (Node only).
 
-export { writeFileAtomic, writeFolderAtomic, removeStaleTemporaries } from './atomic-file.js';
+export { writeAll, writeFileAtomic, writeFolderAtomic, removeStaleTemporaries } from './atomic-file.js';
 export { readSkeletonFile, listSkeletonFiles } from './skeleton-files.js';
 export type { ListSkeletonFilesOptions } from './skeleton-files.js';
 export { readMissingSkeletonList, readMissingSkeletonLists, findMissingSkeletonLists } from './missing-skeleton-file.js';

@@ -37,7 +37,7 @@ export async function writeStgcnNpy(
   const dataFile = options.dataFile ?? 'data.npy';
   const samplesFile = options.samplesFile ?? 'samples.json';
   await mkdir(dirname(folder), { recursive: true });
-  await removeStaleTemporaries(folder);
+  await removeStaleTemporaries(dirname(folder));
   // Both files are committed together: a kill between them never leaves a new data.npy with an old list.
   const shape = await writeFolderAtomic(folder, async (temporary) => {
     const names: string[] = [];

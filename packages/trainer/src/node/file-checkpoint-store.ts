@@ -1,5 +1,6 @@
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { removeStaleTemporaries, writeAll, writeFileAtomic } from '@skelnorm/data/node';
 import { readTrainerState, type CheckpointFiles } from '../checkpoint/checkpoint.js';
 import type { CheckpointStore, StoredCheckpoint } from '../checkpoint/checkpoint-store.js';
 
@@ -14,8 +15,8 @@ const SUFFIX = '.safetensors';
  * Checkpoints as files in one directory: `<name>.safetensors` (the checkpoint, self-contained)
  * and `<name>.json` (its trainer state, for reading).
  *
- * Atomic: each file is written to `<file>.tmp-<pid>`, flushed (fsync) and renamed over its
- * final name, safetensors first, so a crash (even SIGKILL) leaves either the old set or a
+ * Atomic: each file is written to a temporary file, flushed (fsync) and renamed over its final
+ * name (`writeFileAtomic`), safetensors first, so a crash (even SIGKILL) leaves either the old set or a
  * complete new checkpoint, never a torn file under a final name. Older checkpoints are deleted
  * only after the new one is in place, and `latest()` skips any file that does not parse, so the
  * last good checkpoint stays reachable.
@@ -32,6 +33,8 @@ export class FileCheckpointStore implements CheckpointStore {
 
   async save(name: string, files: CheckpointFiles): Promise<string> {
     await mkdir(this.dir, { recursive: true });
+    // A killed save leaves its temporary (checkpoint-sized) behind: cleared on the next one.
+    await removeStaleTemporaries(this.dir);
     const path = join(this.dir, name + SUFFIX);
     await writeAtomically(path, files.safetensors);
     await writeAtomically(join(this.dir, `${name}.json`), new TextEncoder().encode(files.json + '\n'));
@@ -40,17 +43,28 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   async latest(): Promise<StoredCheckpoint | undefined> {
-    for (const name of (await this.names()).reverse()) {
+    return (await this.scan()).latest;
+  }
+
+  /**
+   * The newest checkpoint that reads back whole, and every newer one that did not, with why (a
+   * torn or foreign file): callers say so instead of falling back silently. `count`: checkpoint
+   * files present.
+   */
+  async scan(): Promise<{ latest?: StoredCheckpoint; skipped: { location: string; reason: string }[]; count: number }> {
+    const names = await this.names();
+    const skipped: { location: string; reason: string }[] = [];
+    for (const name of [...names].reverse()) {
       const location = join(this.dir, name + SUFFIX);
       try {
         const safetensors = new Uint8Array(await readFile(location));
         readTrainerState(safetensors, location);
-        return { location, safetensors };
-      } catch {
-        // A torn or foreign file: fall back to the one before.
+        return { latest: { location, safetensors }, skipped, count: names.length };
+      } catch (error) {
+        skipped.push({ location, reason: (error instanceof Error ? error.message : String(error)).split('\n')[0]! });
       }
     }
-    return undefined;
+    return { skipped, count: names.length };
   }
 
   /** Checkpoint names present, oldest first (names sort by progress). */
@@ -74,13 +88,5 @@ export class FileCheckpointStore implements CheckpointStore {
 }
 
 async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  const handle = await open(tmp, 'w');
-  try {
-    await handle.writeFile(bytes);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tmp, path);
+  await writeFileAtomic(path, (file) => writeAll(file, bytes, 0));
 }
