@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,5 +102,22 @@ describe('skelnorm train --data', () => {
     const io = captureIO();
     expect(await main(['train', ...RUN, '--data', pack, '--out', join(root, 'run-mixed')], io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(/samples\.json describes data of shape \(36, 3, 32, 25, 2\) but .*data\.npy is \(36, 3, 16, 25, 2\): the two files do not belong together/);
+  });
+
+  it('takes a folder of .skeleton files as such even with a stray .bin file and a .cache/ folder in it', async () => {
+    const folder = join(root, 'skeletons-with-strays');
+    await cp(join(root, 'skeletons'), folder, { recursive: true });
+    await writeFile(join(folder, 'notes.bin'), 'not a cache');
+    await mkdir(join(folder, '.cache'));
+    const io = captureIO();
+    expect(await main(['train', ...RUN, '--frames', '16', '--data', folder, '--out', join(root, 'run-strays')], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/^data: .*skeletons-with-strays \(36 \.skeleton files\)/m);
+
+    const junk = join(root, 'only-junk');
+    await mkdir(join(junk, 'x.cache'), { recursive: true });
+    await writeFile(join(junk, 'data.bin'), 'random bytes');
+    const refused = captureIO();
+    expect(await main(['train', ...RUN, '--data', junk, '--out', join(root, 'run-junk')], refused)).toBe(2);
+    expect(refused.stderr.join('\n')).toMatch(/--data .*only-junk: no \.skeleton files, no sample cache \(a \.skcache\/\.cache\/\.bin file starting with SKNCACHE\) and no data\.npy \+ samples\.json found/);
   });
 });

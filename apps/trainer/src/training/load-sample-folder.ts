@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { checkSampleLabels, fromStgcnLayout, personMaskOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
 import { findMissingSkeletonLists, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readNpy } from '@skelnorm/data/node';
 import { UsageError, type CommandIO } from '../command.js';
@@ -33,13 +33,28 @@ export async function loadSampleFolder(path: string, frames: number, io?: Comman
   if (info.isFile()) return customTransform ? repack('a sample cache') : loadCache(path);
   const entries = await readdir(path);
   if (entries.includes('data.npy') && entries.includes('samples.json')) return customTransform ? repack('a pack export') : loadNpyExport(path);
-  const cache = entries.find((e) => CACHE_SUFFIXES.some((s) => e.endsWith(s)));
-  if (cache) return customTransform ? repack('a sample cache') : loadCache(join(path, cache));
   const files = await listSkeletonFiles([path]);
-  if (files.length === 0) {
-    throw new UsageError(`--data ${path}: no .skeleton files, no sample cache and no data.npy + samples.json found`);
+  if (files.length > 0) return loadSkeletonFiles(path, files, frames, transform, io);
+  // No .skeleton files: a sample cache, if exactly one file here is one (a `.bin` of anything
+  // else, or a `.cache/` folder, is not taken for one).
+  const candidates: string[] = [];
+  for (const entry of entries.filter((e) => CACHE_SUFFIXES.some((s) => e.endsWith(s)))) {
+    const full = join(path, entry);
+    if ((await stat(full)).isFile() && (await hasCacheMagic(full))) candidates.push(full);
   }
-  return loadSkeletonFiles(path, files, frames, transform, io);
+  if (candidates.length > 1) throw new UsageError(`--data ${path}: ${candidates.length} sample caches (${candidates.map((c) => basename(c)).join(', ')}); give the one to use as --data FILE`);
+  if (candidates.length === 1) return customTransform ? repack('a sample cache') : loadCache(candidates[0]!);
+  throw new UsageError(`--data ${path}: no .skeleton files, no sample cache (a ${CACHE_SUFFIXES.join('/')} file starting with SKNCACHE) and no data.npy + samples.json found`);
+}
+
+async function hasCacheMagic(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { bytesRead, buffer } = await handle.read(Buffer.alloc(8), 0, 8, 0);
+    return bytesRead === 8 && buffer.toString('latin1') === 'SKNCACHE';
+  } finally {
+    await handle.close();
+  }
 }
 
 async function loadCache(path: string): Promise<SampleFolder> {
