@@ -120,4 +120,16 @@ describe('skelnorm train --data', () => {
     expect(await main(['train', ...RUN, '--data', junk, '--out', join(root, 'run-junk')], refused)).toBe(2);
     expect(refused.stderr.join('\n')).toMatch(/--data .*only-junk: no \.skeleton files, no sample cache \(a \.skcache\/\.cache\/\.bin file starting with SKNCACHE\) and no data\.npy \+ samples\.json found/);
   });
+
+  it('trains on a `pack --bodies 1` export, taking M from the data', async () => {
+    const pack = join(root, 'packed-one-body');
+    expect(await main(['pack', join(root, 'skeletons'), '--out', pack, '--frames', '16', '--bodies', '1', '--no-missing'], captureIO())).toBe(0);
+    const io = captureIO();
+    const out = join(root, 'run-one-body');
+    expect(await main(['train', ...RUN, '--data', pack, '--out', out], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/^data: the samples have M=1 person slot; the model is built for that$/m);
+    expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8')).modelOptions).toMatchObject({ persons: 1 });
+    const evalIO = captureIO();
+    expect(await main(['eval', out, '--backend', 'wasm'], evalIO)).toBe(0);
+  });
 });

@@ -101,6 +101,11 @@ async function train(initial: TrainConfig, run: RunFolder, resume: boolean, io: 
     io.out(`data: the samples have T=${data.frames} frames; the model is built for that (not --frames ${config.frames})`);
     config = { ...config, frames: data.frames };
   }
+  const persons = config.modelOptions.persons ?? 2;
+  if (!resume && data.persons !== persons) {
+    io.out(`data: the samples have M=${data.persons} person slot${data.persons === 1 ? '' : 's'}; the model is built for that`);
+    config = { ...config, modelOptions: { ...config.modelOptions, persons: data.persons } };
+  }
   io.out(`run folder: ${run.dir}${resume ? ' (resuming)' : ''}`);
   await run.writeConfig({
     ...config,

@@ -154,6 +154,12 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
     ? { ...commandBase, ...preset, modelOptions: { ...commandBase.modelOptions, ...preset.modelOptions } }
     : commandBase;
   const modelOptions: Record<string, unknown> = { ...(base.modelOptions ?? {}) };
+  // Flags that would do nothing with the chosen norm are refused rather than ignored.
+  const batchNorm = (norm: unknown) => norm === undefined || norm === 'batch' || norm === 'masked-batch';
+  if (flags.norm !== undefined && !batchNorm(flags.norm)) {
+    const bnOnly = (['no-running-stats', 'bn-momentum'] as const).filter((f) => flags[f] !== undefined && flags[f] !== false);
+    if (bnOnly.length > 0) throw new UsageError(`--${bnOnly.join(', --')} appl${bnOnly.length === 1 ? 'ies' : 'y'} to BatchNorm (--norm batch or masked-batch), not --norm ${flags.norm}`);
+  }
   if (flags.norm !== undefined) modelOptions.norm = flags.norm;
   if (flags['person-mode'] !== undefined) modelOptions.personMode = flags['person-mode'];
   const momentum = parseMomentum(flags['bn-momentum']);
@@ -173,6 +179,9 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
   }
   const scheduleName = flags.schedule ?? base.schedule?.name ?? TRAIN_DEFAULTS.schedule;
   const epochs = flags.epochs ?? base.epochs ?? TRAIN_DEFAULTS.epochs;
+  if (flags['warmup-epochs'] !== undefined && flags['warmup-epochs'] >= epochs) {
+    throw new UsageError(`--warmup-epochs ${flags['warmup-epochs']} is not shorter than the run (${epochs} epochs): the learning rate would never reach --lr`);
+  }
   const schedule: LrScheduleSpec = {
     name: scheduleName as LrScheduleSpec['name'],
     ...(scheduleName === 'step' ? { stepSize: Math.max(1, Math.round(epochs / 3)) } : {}),

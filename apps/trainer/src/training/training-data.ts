@@ -49,6 +49,11 @@ export class TrainingData {
     return this.train[0]!.frames;
   }
 
+  /** M, person slots of the samples (`skelnorm pack --bodies 1` gives 1). */
+  get persons(): number {
+    return this.train[0]!.persons;
+  }
+
   /** Training steps per epoch (the last, smaller batch is dropped, as `drop_last=True`). */
   stepsPerEpoch(batchSize: number): number {
     return Math.max(1, Math.floor(this.train.length / batchSize));
