@@ -27,7 +27,7 @@ describe('RunFolder', () => {
       { type: 'step', step: 2, loss: 'NaN' },
     ]);
     expect(await readdir(run.dir)).toEqual(expect.arrayContaining(['checkpoints', 'config.json', 'metrics.jsonl']));
-    expect((await readdir(run.dir)).some((f) => f.includes('.tmp-'))).toBe(false);
+    expect((await readdir(run.dir)).some((f) => f.includes('.tmp'))).toBe(false);
   });
 
   it('names default run folders by time and model', () => {

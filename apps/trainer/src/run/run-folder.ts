@@ -1,4 +1,5 @@
-import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { writeAll, writeFileAtomic as writeFileAtomicWith } from '@skelnorm/data/node';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../command.js';
 
@@ -142,11 +143,10 @@ function describeEntries(entries: readonly string[]): string {
   return entries.length > 3 ? `${shown} and ${entries.length - 3} more` : shown;
 }
 
-/** Write to `path.tmp-<pid>` and rename, so that readers never see half a file. */
+/** Text or bytes written atomically and flushed (the one atomic writer of @skelnorm/data/node). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  await writeFileAtomicWith(path, (file) => writeAll(file, bytes, 0));
 }
 
 /** JSON has no NaN/Infinity; keep them visible as strings instead of `null`. Typed arrays become arrays. */
