@@ -101,12 +101,15 @@ export class ByteScanner {
   /** Offset of the sentinel line feed: the end of input. */
   readonly end: number;
   readonly bytes: Uint8Array;
+  /** The input's own last byte is a line feed: the end of input is then on the line after it. */
+  private readonly endsWithLineBreak: boolean;
 
   constructor(
     input: Uint8Array,
     readonly file: string,
   ) {
-    if (input.length > 0 && input[input.length - 1] === LF) {
+    this.endsWithLineBreak = input.length > 0 && input[input.length - 1] === LF;
+    if (this.endsWithLineBreak) {
       // A plain Uint8Array view: Node's Buffer (a subclass) would make the element loads polymorphic.
       this.bytes = Object.getPrototypeOf(input) === Uint8Array.prototype ? input : new Uint8Array(input.buffer, input.byteOffset, input.length);
     } else {
@@ -322,13 +325,17 @@ export class ByteScanner {
     return s;
   }
 
-  /** 1-based line number of `pos` (counted only when an error needs it). */
+  /**
+   * 1-based line number of `pos` (counted only when an error needs it). The end of a file whose
+   * last line ends with a line break is on the (empty) line after it, where the missing content
+   * would start.
+   */
   lineAt(pos: number): number {
     let line = 1;
     const b = this.bytes;
     const stop = Math.min(pos, this.end);
     for (let p = 0; p < stop; p++) if (b[p] === LF) line++;
-    return line;
+    return pos >= this.end && this.endsWithLineBreak ? line + 1 : line;
   }
 
   /** Moves to offset `at` (for re-reading a line on a cold error path); returns this scanner. */

@@ -13,7 +13,8 @@ const corpus: { case: string; input: Uint8Array | string; line: number; expected
   { case: 'empty file', input: '', line: 1, expected: /frame count.*empty/ },
   { case: 'whitespace only', input: '  \r\n\r\n', line: 1, expected: /empty/ },
   { case: 'truncated mid joint line', input: real.slice(0, real.indexOf('\r\n', 2000) - 10), line: 0, expected: /joint|field/, found: /end of file/ },
-  { case: 'truncated after a frame', input: join(lines.slice(0, 1 + 29)) + '\r\n', line: 30, expected: /frame 2 of 103.*truncated/, found: /end of file/ },
+  // 30 complete lines: the missing frame would start on line 31.
+  { case: 'truncated after a frame', input: join(lines.slice(0, 1 + 29)) + '\r\n', line: 31, expected: /frame 2 of 103.*truncated/, found: /end of file/ },
   { case: 'truncated inside the body header', input: join(lines.slice(0, 31)), line: 31, expected: /joint count.*frame 2 of 103.*truncated/, found: /end of file/ },
   { case: 'truncated right after the frame count', input: join(lines.slice(0, 4)), line: 1, expected: /fits the file.*truncated/ },
   { case: 'wrong joint count', input: replaceLine(4, '24'), line: 4, expected: /joint count 25/, found: /'24'/ },
