@@ -150,6 +150,21 @@ describe.skipIf(noBrowser)('training in the page', () => {
       expect(top.length).toBe(4);
       expect(top.reduce((s, t) => s + t.p, 0)).toBeCloseTo(1, 4);
       for (const t of top) expect(t.text).toMatch(/^A0\d\d [a-z]/);
+      // The true class is said (A058 is not one of the 4 synthetic classes this model knows).
+      expect(await page.textContent('#true-class')).toMatch(/^true class: /);
+      if (sample !== undefined) expect(await page.textContent('#true-class')).toMatch(/true class: unknown/);
+
+      // Another sample on show: the old top-5 goes. A file that cannot be read leaves no skeleton on show.
+      await page.setInputFiles('#skeleton-input', { name: 'S001C001P001R001A001.skeleton', mimeType: 'text/plain', buffer: Buffer.from('2\n1\nnot a body\n') });
+      await page.waitForFunction(() => document.querySelector('dd[data-fact="status"]')?.textContent === 'could not be read');
+      expect(await page.locator('#top5 li').count()).toBe(0);
+      expect(await page.textContent('#true-class')).toBe('');
+      expect(await page.getAttribute('#viewer-canvas', 'data-frame-count')).toBe('0');
+
+      // A checkpoint that fails to load says which model stays in use.
+      await page.setInputFiles('#checkpoint-input', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not safetensors at all') });
+      await page.waitForFunction(() => document.getElementById('checkpoint-status')?.classList.contains('error') === true);
+      expect(await page.textContent('#checkpoint-status')).toMatch(/broken\.safetensors.*\. The model in use is still seed-cnn/);
 
       // The doctor on the loaded checkpoint, with the synthetic set.
       await page.click('#run-doctor');

@@ -30,6 +30,8 @@ export interface LoadedCheckpoint {
   readonly numClasses: number;
   /** Name of an output class. */
   readonly className: (index: number) => string;
+  /** The model's class index of an NTU action number (1-120), when it has one. */
+  readonly classOfAction: (action: number) => number | undefined;
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -78,6 +80,18 @@ function classNamesOf(data: RunConfigLike['data'] | undefined): (index: number) 
     }
   }
   return describeAction;
+}
+
+function classOfActionFor(data: RunConfigLike['data'] | undefined): (action: number) => number | undefined {
+  if (data?.kind === 'synthetic' && typeof data.classes === 'number') {
+    try {
+      const actions = syntheticClasses(data.classes).map((c) => c.action);
+      return (action) => (actions.includes(action) ? actions.indexOf(action) : undefined);
+    } catch {
+      return () => undefined;
+    }
+  }
+  return (action) => action - 1;
 }
 
 /** Builds the model a run configuration describes (only options the model's schema knows). */
@@ -159,6 +173,7 @@ export async function loadCheckpointFiles(files: readonly File[]): Promise<Loade
     source,
     description: `${model.modelName} (${summarizeOptions(model)})${progress}`,
     className: classNamesOf(data),
+    classOfAction: classOfActionFor(data),
     ...shape,
   };
 }

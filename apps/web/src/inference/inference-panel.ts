@@ -1,3 +1,4 @@
+import { parseSampleName } from '@skelnorm/data';
 import type { SkeletonModel } from '@skelnorm/models';
 import type { ViewerPanel } from '../viewer/viewer-panel.js';
 import { loadCheckpointFiles, type LoadedCheckpoint } from './checkpoint-files.js';
@@ -13,8 +14,19 @@ export interface InferenceModel {
   readonly persons: number;
   /** Name of an output class: NTU's for NTU-trained models, the set's own for synthetic ones. */
   readonly className: (index: number) => string;
+  /** The model's class index of an NTU action number (1-120), or undefined when it has none. */
+  readonly classOfAction: (action: number) => number | undefined;
   /** Disposes the model when the panel lets go of it (not for models owned by the training panel). */
   readonly owned: boolean;
+}
+
+/** The model's class of a sample from the NTU action number in its name, if any. */
+function trueClass(name: string, model: InferenceModel): number | undefined {
+  try {
+    return model.classOfAction(parseSampleName(name).action);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -35,7 +47,11 @@ export class InferencePanel {
       if (files.length > 0) void this.loadFiles(files);
     });
     this.runButton.addEventListener('click', () => void this.classify());
-    viewer.onShow(() => this.updateButtons());
+    // A new sample on show: the old top-5 belonged to the old one.
+    viewer.onShow(() => {
+      this.clearResult();
+      this.updateButtons();
+    });
   }
 
   /** The model the panel would run (also what the doctor diagnoses). */
@@ -55,7 +71,8 @@ export class InferencePanel {
       this.setStatus(`loaded ${loaded.source}: ${loaded.description}`);
       return loaded;
     } catch (error) {
-      this.setStatus(error instanceof Error ? error.message : String(error), true);
+      const kept = this.active ? ` The model in use is still ${this.active.description}.` : ' No model is loaded.';
+      this.setStatus(`${error instanceof Error ? error.message : String(error)}.${kept}`, true);
       return undefined;
     }
   }
@@ -64,7 +81,7 @@ export class InferencePanel {
   use(model: InferenceModel): void {
     if (this.active?.owned && this.active.model !== model.model) this.active.model.dispose();
     this.active = model;
-    byId('top5').replaceChildren();
+    this.clearResult();
     if (!model.owned) this.setStatus(`using ${model.description}`);
     this.updateButtons();
     for (const fn of this.listeners) fn(model);
@@ -89,6 +106,7 @@ export class InferencePanel {
       const sample = prepareSample(input, active.frames, active.persons);
       const started = performance.now();
       const top = await classifySample(active.model, sample, 5);
+      const truth = trueClass(sample.name, active);
       const ms = performance.now() - started;
       const list = byId('top5');
       list.replaceChildren(
@@ -103,15 +121,29 @@ export class InferencePanel {
           prob.className = 'prob';
           prob.textContent = `${(probability * 100).toFixed(1)}%`;
           li.append(bar, active.className(index), prob);
+          if (index === truth) li.classList.add('truth');
           return li;
         }),
       );
+      const line = byId('true-class');
+      line.textContent =
+        truth === undefined
+          ? 'true class: unknown (no NTU action number in the sample name, or not a class of this model)'
+          : `true class: ${active.className(truth)}${top.some((t) => t.index === truth) ? '' : ' (not in the top 5)'}`;
+      if (truth !== undefined) line.dataset['index'] = String(truth);
       this.setStatus(`${sample.name}: ${ms.toFixed(0)} ms with ${active.description}`);
     } catch (error) {
       this.setStatus(error instanceof Error ? error.message : String(error), true);
     } finally {
       this.updateButtons();
     }
+  }
+
+  private clearResult(): void {
+    byId('top5').replaceChildren();
+    const truth = byId('true-class');
+    truth.textContent = '';
+    delete truth.dataset['index'];
   }
 
   private updateButtons(): void {

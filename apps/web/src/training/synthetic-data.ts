@@ -23,6 +23,8 @@ export interface SyntheticSplits {
   readonly frames: number;
   /** Class names by 0-based label of this set (not NTU's label: the set uses a subset of actions). */
   readonly classNames: readonly string[];
+  /** NTU action number (1-120) of each of this set's labels. */
+  readonly classActions: readonly number[];
   /** How to make the same set again (goes into checkpoints' run configuration). */
   readonly description: { readonly classes: number; readonly perClass: number; readonly seed: number };
 }
@@ -50,6 +52,7 @@ export function makeSyntheticSplits(options: SyntheticSplitOptions = {}): Synthe
     numClasses: classes,
     frames,
     classNames: set.classes.map((c) => `A${String(c.action).padStart(3, '0')} ${c.name}`),
+    classActions: set.classes.map((c) => c.action),
     description: { classes, perClass, seed },
   };
 }

@@ -240,12 +240,14 @@ export class TrainingPanel {
   /** Hands a run's model to the inference panel (and so to the doctor). */
   useForInference(run: TrainingRun): void {
     const names = this.splitsCache?.splits.classNames ?? [];
+    const actions = this.splitsCache?.splits.classActions ?? [];
     this.inference.use({
       model: run.model,
       description: `${run.variant.name} trained here (${run.history.steps.length} steps)`,
       frames: run.settings.frames,
       persons: 2,
       className: (index) => names[index] ?? `class ${index}`,
+      classOfAction: (action) => (actions.includes(action) ? actions.indexOf(action) : undefined),
       owned: false,
     });
   }

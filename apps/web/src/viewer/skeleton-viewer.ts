@@ -66,6 +66,19 @@ export class SkeletonViewer {
     this.showFrame(0);
   }
 
+  /** Shows nothing (a file that could not be read must not leave the previous skeleton on show). */
+  clear(): void {
+    this.pause();
+    this.sequence = undefined;
+    this.el.frameSlider.max = '0';
+    this.el.frameSlider.disabled = true;
+    this.el.playButton.disabled = true;
+    this.el.canvas.dataset['frameCount'] = '0';
+    this.el.canvas.dataset['persons'] = '0';
+    this.el.legend.replaceChildren();
+    this.showFrame(0);
+  }
+
   play(): void {
     if (this.sequence === undefined || this.playing) return;
     this.playing = true;

@@ -122,6 +122,7 @@ export class ViewerPanel {
     this.shown = item;
     this.input = item.file === undefined ? undefined : { file: item.file };
     if (item.file === undefined) {
+      this.viewer.clear();
       this.renderFacts([['name', item.name], ['status', 'could not be read']], [item.error ?? 'unknown error']);
     } else {
       const report = describeSkeletonFile(item.file);
