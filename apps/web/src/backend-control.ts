@@ -4,6 +4,14 @@ import { disableWasmThreads, wasmBinaryUrls } from './wasm-binaries.js';
 /** The variants a page can ask for; `auto` takes WebGPU only on a hardware adapter. */
 export const browserPreferences: readonly BackendPreference[] = ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'];
 
+/**
+ * The WebGL backend is bundled as its own chunk and registered only when a choice may use it, so
+ * pages on WebGPU or wasm never download it.
+ */
+async function registerWebgl(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-webgl');
+}
+
 /** Reads `?backend=` from the page URL; anything unknown is `auto`. */
 export function preferenceFromUrl(url: URL): BackendPreference {
   const asked = url.searchParams.get('backend');
@@ -53,9 +61,9 @@ export class BackendControl {
     this.select.value = prefer;
     this.badge.dataset['state'] = 'loading';
     this.badge.textContent = `backend: ${prefer}…`;
-    this.pending = disableWasmThreads().then(() =>
-      setupBackend({ prefer, wasmPaths: wasmBinaryUrls, log: (line) => console.info(line) }),
-    );
+    this.pending = disableWasmThreads()
+      .then(() => (prefer === 'webgl' || prefer === 'auto' ? registerWebgl() : undefined))
+      .then(() => setupBackend({ prefer, wasmPaths: wasmBinaryUrls, log: (line) => console.info(line) }));
     try {
       const choice = await this.pending;
       this.current = choice;

@@ -40,6 +40,20 @@ describe.skipIf(noBrowser)('the app in headless Chromium', () => {
     expect(app.errors).toEqual([]);
   });
 
+  it('offers only backends the page can load: webgl is bundled and starts', async () => {
+    const offered = await app.page.$$eval('#backend-select option', (options) => options.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toContain('webgl');
+    const webgl = await openApp(browser, site.url, 'webgl');
+    try {
+      const badge = webgl.page.locator('#backend-badge');
+      expect(await badge.getAttribute('data-state'), (await badge.getAttribute('title')) ?? '').toBe('ready');
+      expect(await badge.getAttribute('data-backend')).toBe('webgl');
+      expect(webgl.errors).toEqual([]);
+    } finally {
+      await webgl.close();
+    }
+  });
+
   it.skipIf(samplePath === undefined && !inCi)(`shows ${SAMPLE} (picked with the file input): 70 frames, two persons`, async () => {
     if (samplePath === undefined) throw new Error(`${SAMPLE} not found in ${ntuSamplesDir} (set SKELNORM_NTU_SAMPLES)`);
     const { page } = app;
