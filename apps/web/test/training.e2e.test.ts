@@ -176,6 +176,13 @@ describe.skipIf(noBrowser)('training in the page', () => {
       const calls = await page.$$eval('#doctor-table tbody tr', (rows) => rows.map((r) => r.children[2]?.textContent));
       expect(calls).toEqual(['2', '2', '2', '1']);
       await page.locator('#doctor').screenshot({ path: join(artifactsDir, 'doctor.png') });
+
+      // A bad request is said on the page and leaves the finished runs on show.
+      await setField(page, 'batch-size', '500');
+      await page.click('#start-training');
+      await page.waitForFunction(() => document.getElementById('training-status')?.classList.contains('error') === true);
+      expect(await page.textContent('#training-status')).toMatch(/^batch size must be an integer 2-\d+ \(the training split has \d+ samples\); got 500$/);
+      expect(await page.locator('#runs .run').count()).toBe(2);
       await page.screenshot({ path: join(artifactsDir, 'app-full.png'), fullPage: true });
       expect(app.errors).toEqual([]);
     } finally {

@@ -111,7 +111,14 @@ export class TrainingPanel {
     }
     byId<HTMLFormElement>('training-form').addEventListener('submit', (event) => {
       event.preventDefault();
-      void this.start(this.readForm()).catch((error: unknown) => console.error(error));
+      const status = byId('training-status');
+      status.textContent = '';
+      status.classList.remove('error');
+      void this.start(this.readForm()).catch((error: unknown) => {
+        // Said on the page, where the user looks; the runs on show stay (nothing was started).
+        status.textContent = error instanceof Error ? error.message : String(error);
+        status.classList.add('error');
+      });
     });
     this.stopButton.addEventListener('click', () => this.stop());
   }
@@ -162,6 +169,12 @@ export class TrainingPanel {
 
   private async train(request: TrainingRequest): Promise<ComparisonResult> {
     const backend = this.backend.choice?.name ?? 'unknown';
+    // Checked before the runs on show are let go: a bad request must not wipe them.
+    const splits = this.splits(request.classes, request.perClass, request.seed, request.frames);
+    if (!Number.isInteger(request.batchSize) || splits.train.length < request.batchSize || request.batchSize < 2) {
+      throw new Error(`batch size must be an integer 2-${splits.train.length} (the training split has ${splits.train.length} samples); got ${request.batchSize}`);
+    }
+    if (!Number.isInteger(request.epochs) || request.epochs < 1) throw new Error(`epochs must be an integer >= 1; got ${request.epochs}`);
     this.startButton.disabled = true;
     this.stopButton.disabled = false;
     for (const run of this.runs) {
@@ -176,10 +189,6 @@ export class TrainingPanel {
     container.dataset['backend'] = backend;
     this.stopRequested = false;
     try {
-      const splits = this.splits(request.classes, request.perClass, request.seed, request.frames);
-      if (splits.train.length < request.batchSize || request.batchSize < 2) {
-        throw new Error(`batch size must be 2-${splits.train.length} (the training split has ${splits.train.length} samples)`);
-      }
       const settings: RunSettings = {
         data: fitData(splits, request.batchSize),
         numClasses: splits.numClasses,
