@@ -26,6 +26,9 @@ export default defineConfig({
     chunkSizeWarningLimit: 4096,
     // The .wasm binaries are copied as files (never inlined as data: URLs).
     assetsInlineLimit: (file) => (file.endsWith('.wasm') ? false : undefined),
+    // Class names appear in messages (a state dict that does not fit 'SeedCnn', a non-finite output
+    // of 'Conv2d'): minified they would read 'iA'.
+    rolldownOptions: { output: { keepNames: true } },
   },
   worker: { format: 'es' },
 });

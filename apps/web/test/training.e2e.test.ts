@@ -1,3 +1,4 @@
+import { writeSafetensors } from '@skelnorm/nn';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -165,6 +166,11 @@ describe.skipIf(noBrowser)('training in the page', () => {
       await page.setInputFiles('#checkpoint-input', { name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not safetensors at all') });
       await page.waitForFunction(() => document.getElementById('checkpoint-status')?.classList.contains('error') === true);
       expect(await page.textContent('#checkpoint-status')).toMatch(/broken\.safetensors.*\. The model in use is still seed-cnn/);
+      // A checkpoint of the wrong shape names the model class as written, not as minified.
+      const misfit = writeSafetensors({ 'conv1.0.weight': { shape: [1], data: new Float32Array(1) } }, { model: 'seed-cnn', config: '{"numClasses":4,"frames":8}' });
+      await page.setInputFiles('#checkpoint-input', { name: 'misfit.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(misfit) });
+      await page.waitForFunction(() => /misfit/.test(document.getElementById('checkpoint-status')?.textContent ?? ''));
+      expect(await page.textContent('#checkpoint-status')).toMatch(/state dict into SeedCnn from misfit\.safetensors/);
 
       // The doctor on the loaded checkpoint, with the synthetic set.
       await page.click('#run-doctor');

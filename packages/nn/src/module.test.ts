@@ -78,6 +78,15 @@ describe('Module', () => {
     expect(Array.from(await net.namedParameters()[1]![1].data())).toEqual([1, 1, 1, 1]);
   });
 
+  it('reports a tensor of the wrong rank in PyTorch layout as mis-shaped, not as a transpose error', () => {
+    const net = smallNet(1);
+    const dict = net.stateDict({ layout: 'pytorch' });
+    dict['0.weight']!.dispose();
+    dict['0.weight'] = tf.zeros([1]);
+    expect(() => net.loadStateDict(dict, { layout: 'pytorch' })).toThrow(/mis-shaped keys \(1\):\n  0\.weight: expected a rank-4 tensor in PyTorch layout, got \[1\]/);
+    tf.dispose(Object.values(dict));
+  });
+
   it('propagates train/eval through the tree and keeps replaced children in mode', () => {
     const net = new Sequential(smallNet(1), new ReLU());
     expect(net.namedModules().every(([, m]) => m.training)).toBe(true);
