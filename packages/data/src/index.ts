@@ -63,3 +63,4 @@ export type { SynthesizeNtuOptions, SyntheticSkeleton, SyntheticNtu } from './sy
 export { builtinSyntheticNtu } from './synthetic/builtin.js';
 export type { BuiltinSyntheticNtuOptions, BuiltinSyntheticNtu } from './synthetic/builtin.js';
 export { checkSampleLabels, NTU_MAX_CLASSES } from './sample-labels.js';
+export { ntuActionClassNames, actionCode, describeAction } from './ntu-action-classes.js';

@@ -35,6 +35,10 @@ describe('skelnorm train --data', () => {
     const io = captureIO();
     expect(await main(['train', ...RUN, '--frames', '16', '--data', join(root, 'skeletons'), '--out', join(root, 'run-skel')], io)).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/^data: .*skeletons \(36 \.skeleton files\): \d+ train \/ \d+ test/m);
+    // NTU files: the report names classes as the dataset does.
+    const evalIO = captureIO();
+    expect(await main(['eval', join(root, 'run-skel'), '--backend', 'wasm'], evalIO)).toBe(0);
+    expect(evalIO.stdout.join('\n')).toMatch(/^hardest classes: A0\d\d [a-z]/m);
   });
 
   it('--coords camera keeps the Kinect camera coordinates of .skeleton files, and refuses data packed with its own preprocessing', async () => {

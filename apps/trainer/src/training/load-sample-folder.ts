@@ -1,6 +1,6 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { checkSampleLabels, fromStgcnLayout, personMaskOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
+import { checkSampleLabels, describeAction, fromStgcnLayout, personMaskOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
 import { findMissingSkeletonLists, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readNpy } from '@skelnorm/data/node';
 import { UsageError, type CommandIO } from '../command.js';
 
@@ -129,6 +129,8 @@ async function loadSkeletonFiles(folder: string, files: string[], frames: number
   return {
     samples,
     numClasses,
+    // The class of a .skeleton file is its NTU action: name the classes as the dataset does.
+    classNames: Array.from({ length: numClasses }, (_, i) => describeAction(i)),
     description: `${folder} (${samples.length} .skeleton files${skipped ? `, ${skipped} on the missing-skeleton list` : ''}${bad.length ? `, ${bad.length} bad` : ''})`,
   };
 }

@@ -1,8 +1,7 @@
 import { createModel, loadTorchCheckpoint, modelInfo, type SkeletonModel } from '@skelnorm/models';
 import { readSafetensors } from '@skelnorm/nn';
 import { loadCheckpointWeights } from '@skelnorm/trainer';
-import { syntheticClasses } from '@skelnorm/data';
-import { describeAction } from '../ntu-action-classes.js';
+import { describeAction, syntheticClasses } from '@skelnorm/data';
 
 /**
  * The part of `skelnorm train`'s run configuration (`config.json`, and `config` inside every

@@ -1,6 +1,5 @@
-import { parseSampleName, parseSkeleton, sampleShape, selectBodies, type SkeletonFile, type SkeletonSample } from '@skelnorm/data';
+import { describeAction, parseSampleName, parseSkeleton, sampleShape, selectBodies, type SkeletonFile, type SkeletonSample } from '@skelnorm/data';
 import type { ModelInput } from '../inference/classify-sample.js';
-import { describeAction } from '../ntu-action-classes.js';
 import { acceptFiles } from './file-drop.js';
 import { describeSkeletonFile, type Fact } from './skeleton-facts.js';
 import { sequenceFromPacked, sequenceFromSkeletonFile } from './skeleton-sequence.js';

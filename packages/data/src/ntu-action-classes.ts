@@ -126,13 +126,13 @@ export const ntuActionClassNames: readonly string[] = Object.freeze([
   'finger-guessing game (playing rock-paper-scissors)', // A120
 ]);
 
-/** The `Aaaa` label of a 0-based class index, e.g. `actionLabel(57)` = `"A058"`. */
-export function actionLabel(index: number): string {
+/** The `Aaaa` label of a 0-based class index, e.g. `actionCode(57)` = `"A058"`. */
+export function actionCode(index: number): string {
   return `A${String(index + 1).padStart(3, '0')}`;
 }
 
 /** `"A058 handshaking"` for index 57; `"class 130"` outside the list. */
 export function describeAction(index: number): string {
   const name = ntuActionClassNames[index];
-  return name === undefined ? `class ${index}` : `${actionLabel(index)} ${name}`;
+  return name === undefined ? `class ${index}` : `${actionCode(index)} ${name}`;
 }
