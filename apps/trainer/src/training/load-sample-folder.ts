@@ -1,7 +1,7 @@
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { checkSampleLabels, describeAction, fromStgcnLayout, personMaskOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
-import { findMissingSkeletonLists, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readNpy } from '@skelnorm/data/node';
+import { checkSampleLabels, describeAction, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
+import { findMissingSkeletonLists, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readStgcnNpy } from '@skelnorm/data/node';
 import { UsageError, type CommandIO } from '../command.js';
 
 export interface SampleFolder {
@@ -73,40 +73,14 @@ async function loadCache(path: string): Promise<SampleFolder> {
 }
 
 async function loadNpyExport(folder: string): Promise<SampleFolder> {
-  const listPath = join(folder, 'samples.json');
-  let list: { sample_name?: unknown; label?: unknown };
+  let exported;
   try {
-    list = JSON.parse(await readFile(listPath, 'utf8')) as typeof list;
+    exported = await readStgcnNpy(folder);
   } catch (error) {
-    throw new UsageError(`${listPath}: not valid JSON (${error instanceof Error ? error.message : String(error)}); expected { "sample_name": [...], "label": [...] }`);
+    throw new UsageError((error as Error).message);
   }
-  if (!Array.isArray(list.sample_name) || !list.sample_name.every((n) => typeof n === 'string')) {
-    throw new UsageError(`${listPath}: "sample_name" must be an array of strings, one per sample of data.npy`);
-  }
-  if (!Array.isArray(list.label)) throw new UsageError(`${listPath}: "label" must be an array of integers, one per sample of data.npy`);
-  const names = list.sample_name as string[];
-  const labels = list.label as number[];
-  const npy = await readNpy(join(folder, 'data.npy'));
-  if (!(npy.data instanceof Float32Array) || npy.shape.length !== 5) {
-    throw new UsageError(`${folder}/data.npy: expected float32 (N, C, T, V, M), got ${npy.dtype} (${npy.shape.join(', ')})`);
-  }
-  const [n, c, t, v, m] = npy.shape as [number, number, number, number, number];
-  // The two files are written as one unit; a pair that does not belong together was mixed by hand.
-  if (Array.isArray((list as { shape?: unknown }).shape) && (list as { shape: unknown[] }).shape.join() !== npy.shape.join()) {
-    throw new UsageError(`${listPath} describes data of shape (${(list as { shape: unknown[] }).shape.join(', ')}) but ${folder}/data.npy is (${npy.shape.join(', ')}): the two files do not belong together; pack again`);
-  }
-  if (names.length !== n || labels.length !== n) throw new UsageError(`${folder}/samples.json: ${names.length} names and ${labels.length} labels for ${n} samples in data.npy`);
-  const size = c * t * v * m;
-  const bad = npy.data.findIndex((x) => !Number.isFinite(x));
-  if (bad >= 0) {
-    const i = Math.floor(bad / size);
-    throw new UsageError(`${folder}/data.npy: sample ${i} (${names[i]}) holds ${npy.data[bad]} at flat index ${bad}; coordinates must be finite`);
-  }
-  const samples: SkeletonSample[] = names.map((name, i) => {
-    const data = fromStgcnLayout(npy.data.subarray(i * size, (i + 1) * size) as Float32Array, [c, t, v, m]);
-    return { name, label: labels[i]!, data, persons: m, frames: t, joints: v, channels: c, validFrames: t, personMask: personMaskOf(data, m) };
-  });
-  return { samples, numClasses: labelsChecked(samples, listPath), description: `${folder} (data.npy (${npy.shape.join(', ')}) + samples.json)` };
+  const { samples, shape, samplesPath } = exported;
+  return { samples, numClasses: labelsChecked(samples, samplesPath), description: `${folder} (data.npy (${shape.join(', ')}) + samples.json)` };
 }
 
 async function loadSkeletonFiles(folder: string, files: string[], frames: number, transform: PackTransformOptions, io?: CommandIO): Promise<SampleFolder> {

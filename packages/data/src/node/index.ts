@@ -8,7 +8,7 @@ export { skeletonFileDataset, ntuDataset, resolveMissingSkeletons, packSkeletonF
 export type { PackFilesOptions, NtuDatasetOptions, PackFileOutcome, PackSkeletonFilesOptions } from './skeleton-file-dataset.js';
 export { writeSampleCache, openSampleCache } from './sample-cache.js';
 export type { WriteSampleCacheOptions, SampleCache, OpenSampleCacheOptions } from './sample-cache.js';
-export { writeStgcnNpy, readNpy } from './npy-file.js';
+export { writeStgcnNpy, readNpy, readStgcnNpy, type StgcnNpyExport } from './npy-file.js';
 export type { WriteStgcnNpyOptions, StgcnNpyResult } from './npy-file.js';
 export { writeSyntheticNtu } from './synthetic-files.js';
 export type { WriteSyntheticNtuResult } from './synthetic-files.js';

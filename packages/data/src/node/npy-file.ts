@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { npyHeader, parseNpyHeader, toStgcnLayout } from '../npy.js';
+import { basename, dirname, join } from 'node:path';
+import { fromStgcnLayout, npyHeader, parseNpyHeader, toStgcnLayout } from '../npy.js';
+import { personMaskOf } from '../skeleton-sample.js';
 import type { SkeletonSample } from '../skeleton-sample.js';
 import { removeStaleTemporaries, writeAll, writeFileAtomic, writeFolderAtomic } from './atomic-file.js';
 
@@ -88,4 +89,58 @@ export async function readNpy(path: string): Promise<{ shape: number[]; dtype: s
   if (info.dtype === '<f4') return { shape: info.shape, dtype: info.dtype, data: new Float32Array(body.buffer) };
   if (info.dtype === '<i4') return { shape: info.shape, dtype: info.dtype, data: new Int32Array(body.buffer) };
   throw new Error(`${path}: dtype ${info.dtype} is not supported (expected <f4 or <i4)`);
+}
+
+/** What {@link readStgcnNpy} read. */
+export interface StgcnNpyExport {
+  /** `[M, T, V, C]` samples, labels as stored (check them with `checkSampleLabels`). */
+  readonly samples: SkeletonSample[];
+  readonly shape: readonly [number, number, number, number, number];
+  readonly dataPath: string;
+  readonly samplesPath: string;
+}
+
+/**
+ * Reads what {@link writeStgcnNpy} writes (or the same pair made in Python): `data.npy` float32
+ * `(N, C, T, V, M)` and `samples.json` with `sample_name` and `label`. Checks that the two belong
+ * together (the list's `shape`, when it has one, and its length against N) and that every
+ * coordinate is finite. Errors name the file, the field or sample, and what was expected.
+ */
+export async function readStgcnNpy(folder: string, options: { readonly dataFile?: string; readonly samplesFile?: string } = {}): Promise<StgcnNpyExport> {
+  const dataPath = join(folder, options.dataFile ?? 'data.npy');
+  const samplesPath = join(folder, options.samplesFile ?? 'samples.json');
+  let list: { sample_name?: unknown; label?: unknown; shape?: unknown };
+  try {
+    list = JSON.parse(await readFile(samplesPath, 'utf8')) as typeof list;
+  } catch (error) {
+    throw new Error(`${samplesPath}: not valid JSON (${error instanceof Error ? error.message : String(error)}); expected { "sample_name": [...], "label": [...] }`);
+  }
+  if (!Array.isArray(list.sample_name) || !list.sample_name.every((n) => typeof n === 'string')) {
+    throw new Error(`${samplesPath}: "sample_name" must be an array of strings, one per sample of ${basename(dataPath)}`);
+  }
+  if (!Array.isArray(list.label)) throw new Error(`${samplesPath}: "label" must be an array of integers, one per sample of ${basename(dataPath)}`);
+  const names = list.sample_name as string[];
+  const labels = list.label as number[];
+  const npy = await readNpy(dataPath);
+  if (!(npy.data instanceof Float32Array) || npy.shape.length !== 5) {
+    throw new Error(`${dataPath}: expected float32 (N, C, T, V, M), got ${npy.dtype} (${npy.shape.join(', ')})`);
+  }
+  const shape = npy.shape as [number, number, number, number, number];
+  const [n, c, t, v, m] = shape;
+  // Written as one unit: a pair that does not belong together was mixed by hand.
+  if (Array.isArray(list.shape) && list.shape.join() !== shape.join()) {
+    throw new Error(`${samplesPath} describes data of shape (${list.shape.join(', ')}) but ${dataPath} is (${shape.join(', ')}): the two files do not belong together; pack again`);
+  }
+  if (names.length !== n || labels.length !== n) throw new Error(`${samplesPath}: ${names.length} names and ${labels.length} labels for ${n} samples in ${dataPath}`);
+  const size = c * t * v * m;
+  const bad = npy.data.findIndex((x) => !Number.isFinite(x));
+  if (bad >= 0) {
+    const i = Math.floor(bad / size);
+    throw new Error(`${dataPath}: sample ${i} (${names[i]}) holds ${npy.data[bad]} at flat index ${bad}; coordinates must be finite`);
+  }
+  const samples: SkeletonSample[] = names.map((name, i) => {
+    const data = fromStgcnLayout(npy.data.subarray(i * size, (i + 1) * size) as Float32Array, [c, t, v, m]);
+    return { name, label: labels[i]!, data, persons: m, frames: t, joints: v, channels: c, validFrames: t, personMask: personMaskOf(data, m) };
+  });
+  return { samples, shape, dataPath, samplesPath };
 }
