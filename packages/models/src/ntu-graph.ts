@@ -5,20 +5,21 @@
  * is the root and ST-GCN's centre of gravity.
  */
 
+import { NTU_JOINT_COUNT, NtuJoint, ntuBones, ntuJointParents } from '@skelnorm/data';
+
+// One NTU tree, the data package's: the models' names for it.
+
 /** Joints of an NTU skeleton. */
-export const NTU_JOINTS = 25;
+export const NTU_JOINTS = NTU_JOINT_COUNT;
 
 /** The spine shoulder: root of the tree and centre of ST-GCN's spatial partition. */
-export const NTU_CENTER = 20;
+export const NTU_CENTER: number = NtuJoint.spineShoulder;
 
 /** Parent of each joint (index = joint); -1 for the root. */
-export const NTU_PARENTS: readonly number[] = [
-  1, 20, 20, 2, 20, 4, 5, 6, 20, 8, 9, 10, 0, 12, 13, 14, 0, 16, 17, 18, -1, 7, 7, 11, 11,
-];
+export const NTU_PARENTS: readonly number[] = ntuJointParents;
 
 /** The 24 bones as (joint, parent) pairs. */
-export const NTU_BONES: readonly (readonly [number, number])[] = NTU_PARENTS.flatMap((parent, joint) =>
-  parent < 0 ? [] : [[joint, parent] as const]);
+export const NTU_BONES: readonly (readonly [number, number])[] = ntuBones;
 
 /** Hops from every joint to `center` over the bones (breadth-first). */
 export function hopsToCenter(numJoints: number, bones: readonly (readonly [number, number])[], center: number): number[] {
