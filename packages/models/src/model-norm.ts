@@ -1,5 +1,5 @@
 import { Identity, type Module } from '@skelnorm/nn';
-import { createNorm } from '@skelnorm/norm';
+import { createNorm, NORM_KINDS, type NormKind } from '@skelnorm/norm';
 
 /**
  * The normalization a model puts after its convolutions and hidden dense layers.
@@ -9,9 +9,10 @@ import { createNorm } from '@skelnorm/norm';
  * - `frozen`: FrozenBatchNorm (fixed statistics and affine, for fine-tuning);
  * - `masked-batch`: BatchNorm whose batch statistics skip absent (all-zero) persons.
  */
-export type ModelNorm = 'none' | 'batch' | 'layer' | 'group' | 'frozen' | 'masked-batch';
+export type ModelNorm = Exclude<NormKind, 'slot-batch'>;
 
-export const MODEL_NORMS: readonly ModelNorm[] = ['none', 'batch', 'layer', 'group', 'frozen', 'masked-batch'];
+/** The norm package's kinds but per-slot BatchNorm, which a model gets through its person mode. */
+export const MODEL_NORMS: readonly ModelNorm[] = NORM_KINDS.filter((k): k is ModelNorm => k !== 'slot-batch');
 
 /** Settings shared by every normalization layer of one model. */
 export interface NormSettings {
