@@ -21,3 +21,5 @@ export { exportTorchCheckpoint, loadTorchCheckpoint, modelFromCheckpoint } from 
 export type { LoadTorchCheckpointOptions } from './torch-checkpoint.js';
 export { repairModel } from './repair-model.js';
 export type { ModelRepairResult } from './repair-model.js';
+export { SEED_BN_OPTIONS, SEED_CNN_VARIANTS, seedCnnVariant } from './seed-cnn-variants.js';
+export type { SeedCnnVariant } from './seed-cnn-variants.js';

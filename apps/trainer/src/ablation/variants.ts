@@ -1,3 +1,4 @@
+import { SEED_BN_OPTIONS, seedCnnVariant } from '@skelnorm/models';
 import { UsageError } from '../command.js';
 import type { TrainConfig } from '../training/train-config.js';
 
@@ -22,21 +23,26 @@ const withModel = (seed: TrainConfig, options: Record<string, unknown>): TrainCo
 });
 
 /** The seed's BatchNorm setup: momentum 0.01 (PyTorch convention), persons one call each. */
-export const SEED_MODEL_OPTIONS = { norm: 'batch', personMode: 'per-person', bnMomentum: 0.01, trackRunningStats: true } as const;
+export const SEED_MODEL_OPTIONS = SEED_BN_OPTIONS;
 
-/** The variants of issue 6, in table order. */
+const model = (name: string): AblationVariant => {
+  const v = seedCnnVariant(name);
+  return { name: v.name, description: v.description, apply: (s) => (Object.keys(v.change).length === 0 ? s : withModel(s, v.change)) };
+};
+
+/** The variants of issue 6, in table order: the model ones from @skelnorm/models' one list. */
 export const ABLATION_VARIANTS: readonly AblationVariant[] = [
-  { name: 'no-norm', description: 'no normalization layers (the seed without BatchNorm)', apply: (s) => withModel(s, { norm: 'none' }) },
-  { name: 'seed-bn', description: "the seed's BatchNorm: momentum 0.01, one BN call per person (running statistics blend the real and the all-zero person)", apply: (s) => s },
-  { name: 'bn-momentum-0.1', description: 'BatchNorm momentum 0.1 (PyTorch default) instead of 0.01', apply: (s) => withModel(s, { bnMomentum: 0.1 }) },
-  { name: 'bn-folded', description: 'persons folded into the batch: one BN call over both persons', apply: (s) => withModel(s, { personMode: 'folded' }) },
-  { name: 'bn-per-person-stats', description: 'separate running statistics per person slot (shared affine)', apply: (s) => withModel(s, { personMode: 'per-person-stats' }) },
-  { name: 'bn-precise', description: "the seed's trained model with PreciseBN: running statistics re-estimated over the training set (per person slot where the layer is shared), no retraining", derive: 'precise-bn' },
-  { name: 'bn-repaired', description: "the seed's trained model after `repair` from @skelnorm/norm (per-person statistics for the BatchNorms it finds shared, PreciseBN for the rest), no retraining", derive: 'repair' },
-  { name: 'masked-bn', description: 'BatchNorm whose statistics skip absent (all-zero) persons', apply: (s) => withModel(s, { norm: 'masked-batch' }) },
-  { name: 'bn-no-running-stats', description: 'trackRunningStats false: batch statistics in eval too', apply: (s) => withModel(s, { trackRunningStats: false }) },
-  { name: 'layer-norm', description: 'LayerNorm instead of BatchNorm (per-sample statistics)', apply: (s) => withModel(s, { norm: 'layer' }) },
-  { name: 'group-norm', description: "GroupNorm (the model's default groups) instead of BatchNorm", apply: (s) => withModel(s, { norm: 'group' }) },
+  model('no-norm'),
+  model('seed-bn'),
+  model('bn-momentum-0.1'),
+  model('bn-folded'),
+  model('bn-per-person-stats'),
+  { name: 'bn-precise', description: "the seed's trained model with PreciseBN: running statistics re-estimated over the training set (one set per layer), no retraining", derive: 'precise-bn' },
+  { name: 'bn-repaired', description: "the seed's trained model after the doctor's repair: candidates scored on a held-out slice of the training split (PreciseBN, or per-slot statistics for the BatchNorms the persons share), no retraining", derive: 'repair' },
+  model('masked-bn'),
+  model('bn-no-running-stats'),
+  model('layer-norm'),
+  model('group-norm'),
   { name: 'bn-small-batch', description: 'the seed with a quarter of the batch size', apply: (s) => ({ ...s, batchSize: Math.max(2, Math.round(s.batchSize / 4)) }) },
   { name: 'bn-large-batch', description: 'the seed with four times the batch size', apply: (s) => ({ ...s, batchSize: s.batchSize * 4 }) },
   { name: 'bn-no-shuffle', description: 'the seed without per-epoch shuffling: batches in stored order (class-major for the synthetic set, NTU file order for folders), far from i.i.d.', apply: (s) => ({ ...s, shuffle: false }) },
