@@ -60,7 +60,7 @@ export { syntheticActions, syntheticClasses } from './synthetic/actions.js';
 export type { SyntheticAction, SyntheticClass } from './synthetic/actions.js';
 export { synthesizeNtu, generateSyntheticNtu } from './synthetic/synthesize.js';
 export type { SynthesizeNtuOptions, SyntheticSkeleton, SyntheticNtu } from './synthetic/synthesize.js';
-export { builtinSyntheticNtu } from './synthetic/builtin.js';
+export { builtinSyntheticNtu, syntheticNtuSplits } from './synthetic/builtin.js';
 export type { BuiltinSyntheticNtuOptions, BuiltinSyntheticNtu } from './synthetic/builtin.js';
 export { checkSampleLabels, NTU_MAX_CLASSES } from './sample-labels.js';
 export { ntuActionClassNames, actionCode, describeAction } from './ntu-action-classes.js';

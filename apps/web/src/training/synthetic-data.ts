@@ -1,4 +1,4 @@
-import { packSkeleton, splitOf, synthesizeNtu, type SkeletonSample } from '@skelnorm/data';
+import { syntheticNtuSplits, type SkeletonSample } from '@skelnorm/data';
 
 /**
  * The page's "small preset" of the seed CNN run: T = 32 frames (fc1 is 1536 -> 512 instead of
@@ -39,16 +39,11 @@ export function makeSyntheticSplits(options: SyntheticSplitOptions = {}): Synthe
   const perClass = options.perClass ?? SMALL_PRESET.perClass;
   const frames = options.frames ?? SMALL_PRESET.frames;
   const seed = options.seed ?? 0;
-  const set = synthesizeNtu({ classes, perClass, seed });
-  const train: SkeletonSample[] = [];
-  const test: SkeletonSample[] = [];
-  for (const s of set.samples) {
-    const sample = packSkeleton(s.file, { frames, persons: 2, label: s.label });
-    (splitOf(s.name, 'ntu60-xsub') === 'train' ? train : test).push(sample);
-  }
+  // The same split as `skelnorm train` builds (one implementation in @skelnorm/data).
+  const set = syntheticNtuSplits({ classes, perClass, seed, frames, benchmark: 'ntu60-xsub' });
   return {
-    train,
-    test,
+    train: set.train,
+    test: set.test,
     numClasses: classes,
     frames,
     classNames: set.classes.map((c) => `A${String(c.action).padStart(3, '0')} ${c.name}`),

@@ -40,6 +40,12 @@ export interface BuiltinSyntheticNtu {
  * 576 samples (about 290 train / 290 test): a few minutes of CPU training.
  */
 export function builtinSyntheticNtu(options: BuiltinSyntheticNtuOptions = {}): BuiltinSyntheticNtu {
+  const { classes, train, test, benchmark } = syntheticNtuSplits(options);
+  return { classes, train: Dataset.fromArray(train), test: Dataset.fromArray(test), benchmark };
+}
+
+/** {@link builtinSyntheticNtu} as plain arrays (synchronous): the one split of the synthetic set, for the CLI and the browser alike. */
+export function syntheticNtuSplits(options: BuiltinSyntheticNtuOptions = {}): { classes: SyntheticClass[]; train: SkeletonSample[]; test: SkeletonSample[]; benchmark: NtuBenchmark } {
   const benchmark = options.benchmark ?? 'ntu60-xsub';
   const { classes, samples } = synthesizeNtu({ classes: options.classes, perClass: options.perClass, seed: options.seed });
   const train: SkeletonSample[] = [];
@@ -50,5 +56,5 @@ export function builtinSyntheticNtu(options: BuiltinSyntheticNtuOptions = {}): B
     const packed = packSkeleton(s.file, { frames: options.frames ?? 64, select: options.select ?? 'energy', transform: options.transform ?? {}, label: s.label });
     (part === 'train' ? train : test).push(packed);
   }
-  return { classes, train: Dataset.fromArray(train), test: Dataset.fromArray(test), benchmark };
+  return { classes, train, test, benchmark };
 }
