@@ -10,6 +10,7 @@ import { defaultRunDir, RunFolder } from '../run/run-folder.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { resolveTrainConfig, TRAIN_DEFAULTS, TRAINING_FLAGS, type TrainConfig } from '../training/train-config.js';
+import { TRAIN_PRESETS } from '../training/presets.js';
 import { trainModel } from '../training/train-model.js';
 import { interruptSignal } from '../training/interrupt.js';
 import { checkBatchNorm } from '../training/batch-norm-check.js';
@@ -31,6 +32,10 @@ Trains a model and writes a run folder (config.json, metrics.jsonl, checkpoints/
 SVG plots). Defaults: the seed CNN (BatchNorm, momentum 0.01 as the seed used it, persons one call
 each) on the built-in synthetic NTU-like set (${TRAIN_DEFAULTS.synthetic.classes} classes x ${TRAIN_DEFAULTS.synthetic.perClass}, cross-subject split),
 ${TRAIN_DEFAULTS.epochs} epochs, batch ${TRAIN_DEFAULTS.batchSize}, Adam lr ${TRAIN_DEFAULTS.lr}, data-parallel over all CPU cores.
+That short run shows BatchNorm's lagging running averages; --preset seed trains long enough (810
+steps, ${TRAIN_PRESETS['seed']!.runTime} on 2 cores) that what remains is the persons' blend
+(add --coords camera for Kinect camera coordinates, where it is largest). The run ends with the
+BatchNorm doctor's measurement of what the eval-mode gap is made of.
 
 Options:
 ${formatFlags(FLAGS)}`;

@@ -18,7 +18,7 @@ export interface TrainPreset {
 export const TRAIN_PRESETS: Readonly<Record<string, TrainPreset>> = {
   seed: {
     name: 'seed',
-    description: 'long training as the seed did it: synthetic 30 classes x 120 samples (3,600, cross-subject), T 64, batch 64, Adam 1e-3, 30 epochs (~840 steps)',
+    description: 'long training as the seed did it: synthetic 30 classes x 120 samples (3,600, cross-subject), T 64, batch 64, Adam 1e-3, 30 epochs (810 optimizer steps)',
     runTime: 'about 10 minutes',
     config: {
       data: { kind: 'synthetic', classes: 30, perClass: 120, seed: 0 },
