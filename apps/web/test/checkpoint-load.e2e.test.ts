@@ -7,12 +7,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createModel, exportTorchCheckpoint } from '@skelnorm/models';
 import { openApp } from './support/app-page.js';
-import { findChromium, inCi, launchChromium } from './support/chromium.js';
+import { launchChromium } from './support/chromium.js';
 import { serveStatic, type StaticSite } from './support/static-server.js';
 
-const noBrowser = findChromium() === undefined && !inCi;
 
-describe.skipIf(noBrowser)('a large checkpoint in the page', () => {
+describe('a large checkpoint in the page', () => {
   let browser: Browser;
   let site: StaticSite;
   let dir: string;

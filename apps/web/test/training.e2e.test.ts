@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openApp, relativeDifference, setField } from './support/app-page.js';
-import { findChromium, inCi, launchChromium } from './support/chromium.js';
+import { launchChromium } from './support/chromium.js';
 import { artifactsDir, ntuSample } from './support/ntu-samples.js';
 import { serveStatic, type StaticSite } from './support/static-server.js';
 
-const noBrowser = findChromium() === undefined && !inCi;
 
 /** What a finished run card says. */
 interface RunResult {
@@ -57,7 +56,7 @@ async function switchBackend(page: Page, backend: string): Promise<void> {
   await page.waitForSelector(`#backend-badge[data-state="ready"][data-backend="${backend}"]`, { timeout: 120_000 });
 }
 
-describe.skipIf(noBrowser)('training in the page', () => {
+describe('training in the page', () => {
   let browser: Browser;
   let site: StaticSite;
 
@@ -140,10 +139,8 @@ describe.skipIf(noBrowser)('training in the page', () => {
       await page.waitForFunction(() => /^loaded seed-bn-checkpoint/.test(document.getElementById('checkpoint-status')?.textContent ?? ''));
       expect(await page.textContent('#checkpoint-status')).toMatch(/numClasses 4\), trained 4 steps \(epoch 2 of 2\)$/);
 
-      // Classify the real two-person sample (or a synthetic one when the shared samples are absent).
-      const sample = ntuSample('S001C003P008R002A058.skeleton');
-      if (sample !== undefined) await page.setInputFiles('#skeleton-input', sample);
-      else await page.click('#synthetic-sample');
+      // Classify the real two-person sample.
+      await page.setInputFiles('#skeleton-input', ntuSample('S001C003P008R002A058.skeleton'));
       await page.click('#run-inference');
       await page.waitForSelector('#top5 li');
       const top = await page.$$eval('#top5 li', (items) => items.map((li) => ({ text: li.textContent ?? '', p: Number((li as HTMLElement).dataset['probability']) })));
@@ -153,7 +150,7 @@ describe.skipIf(noBrowser)('training in the page', () => {
       for (const t of top) expect(t.text).toMatch(/^A0\d\d [a-z]/);
       // The true class is said (A058 is not one of the 4 synthetic classes this model knows).
       expect(await page.textContent('#true-class')).toMatch(/^true class: /);
-      if (sample !== undefined) expect(await page.textContent('#true-class')).toMatch(/true class: unknown/);
+      expect(await page.textContent('#true-class')).toMatch(/true class: unknown/);
 
       // Another sample on show: the old top-5 goes. A file that cannot be read leaves no skeleton on show.
       await page.setInputFiles('#skeleton-input', { name: 'S001C001P001R001A001.skeleton', mimeType: 'text/plain', buffer: Buffer.from('2\n1\nnot a body\n') });

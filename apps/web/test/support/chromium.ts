@@ -26,9 +26,6 @@ export function findChromium(): string | undefined {
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-/** True under CI, where a missing browser must fail the suite instead of skipping it. */
-export const inCi = process.env['CI'] === 'true' || process.env['CI'] === '1';
-
 /** Launches headless Chromium; throws with what to install when there is none. */
 export async function launchChromium(): Promise<Browser> {
   const executablePath = findChromium();

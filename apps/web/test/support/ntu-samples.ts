@@ -1,17 +1,13 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ntuSamplesDir } from '@skelnorm/test-support';
 
-/** The repository root (apps/web/test/support -> four levels up). */
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-
-/** Folder of the real NTU RGB+D samples: `SKELNORM_NTU_SAMPLES`, else `../shared/ntu-samples` beside the repo. */
-export const ntuSamplesDir = resolve(process.env['SKELNORM_NTU_SAMPLES'] || join(repoRoot, '..', 'shared', 'ntu-samples'));
-
-/** Path of one sample file, or undefined when the folder lacks it. */
-export function ntuSample(name: string): string | undefined {
-  const path = join(ntuSamplesDir, name);
-  return existsSync(path) ? path : undefined;
+/** Path of one real sample; a missing one fails the test (never a silent fallback to other data). */
+export function ntuSample(name: string): string {
+  const path = join(ntuSamplesDir(), name);
+  if (!existsSync(path)) throw new Error(`${name} not found in ${ntuSamplesDir()} (set SKELNORM_NTU_SAMPLES)`);
+  return path;
 }
 
 /** Where screenshots go (gitignored by the root .gitignore's `test-artifacts/`). */
