@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { Dataset, type SkeletonSample } from './index.js';
 import { toObservable } from './rx/index.js';
 
@@ -114,15 +114,14 @@ describe('Dataset transforms', () => {
       b.dispose();
       if (++n === 2) break;
     }
-    await new Promise((r) => setTimeout(r, 10));
-    expect(tf.memory().numTensors).toBe(before);
+    // The prefetcher disposes what it had read ahead when its consumer stops: wait for that, no fixed sleep.
+    await vi.waitFor(() => expect(tf.memory().numTensors).toBe(before));
     const streamed = Dataset.fromIterable(() => range(40).map(sample)).batch(4).prefetch(2);
     for await (const b of streamed) {
       b.dispose();
       break;
     }
-    await new Promise((r) => setTimeout(r, 10));
-    expect(tf.memory().numTensors).toBe(before);
+    await vi.waitFor(() => expect(tf.memory().numTensors).toBe(before));
     expect(await Dataset.fromIterable(() => range(7)).prefetch(3).toArray()).toEqual(range(7));
   });
 
