@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +10,21 @@ import { parseXml } from '../test-support/xml.js';
 const TINY = ['--classes', '3', '--per-class', '12', '--frames', '16', '--batch-size', '8', '--epochs', '1', '--backend', 'wasm', '--workers', '1'];
 
 let root: string;
+/** One tiny run made before any test; a test that changes it works on its own copy (`copyOfRun`). */
 let run: string;
+let first: { code: number; io: ReturnType<typeof captureIO> };
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'skelnorm-train-'));
   run = join(root, 'run');
-});
+  const io = captureIO({ isTTY: false });
+  first = { code: await main(['train', ...TINY, '--out', run], io), io };
+}, 120_000);
+
+async function copyOfRun(name: string): Promise<string> {
+  const dir = join(root, name);
+  await cp(run, dir, { recursive: true });
+  return dir;
+}
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
@@ -27,8 +37,7 @@ const readEvents = async (dir: string) =>
 
 describe('skelnorm train', () => {
   it('trains on tiny synthetic data and leaves a run folder with report and plots, plain lines when not a TTY', async () => {
-    const io = captureIO({ isTTY: false });
-    const code = await main(['train', ...TINY, '--out', run], io);
+    const { io, code } = first;
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
     const text = io.stdout.join('\n');
@@ -60,19 +69,20 @@ describe('skelnorm train', () => {
 
   it('resumes a run from its latest checkpoint and extends it', async () => {
     const io = captureIO();
-    const code = await main(['train', '--resume', run, '--epochs', '2'], io);
+    const resumed = await copyOfRun('resumed');
+    const code = await main(['train', '--resume', resumed, '--epochs', '2'], io);
     expect(io.stderr).toEqual([]);
     expect(code).toBe(0);
     expect(io.stdout.join('\n')).toMatch(/resumed from .*epoch-0001-step-\d+\.safetensors at epoch 2 step 0/);
-    const events = await readEvents(run);
+    const events = await readEvents(resumed);
     const starts = events.filter((e) => e.type === 'start');
     expect(starts).toHaveLength(2);
     expect(starts[1]).toMatchObject({ epoch: 1, epochs: 2 });
     expect(events.filter((e) => e.type === 'epoch').map((e) => e.epoch)).toEqual([0, 1]);
-    const report = await readFile(join(run, 'report.md'), 'utf8');
+    const report = await readFile(join(resumed, 'report.md'), 'utf8');
     expect(report).toMatch(/^\| 1 \| /m);
     expect(report).toMatch(/^\| 2 \| /m);
-    expect(JSON.parse(await readFile(join(run, 'config.json'), 'utf8')).epochs).toBe(2);
+    expect(JSON.parse(await readFile(join(resumed, 'config.json'), 'utf8')).epochs).toBe(2);
   });
 
   it('draws a progress bar with steps/s and ETA on a TTY', async () => {
