@@ -42,9 +42,23 @@ export function parseFlags<T extends FlagSpecs>(
 ): { flags: ParsedFlags<T>; positionals: string[] } {
   const config: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [name, spec] of Object.entries(specs)) config[name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+  // `--epochs -1`: node's parser takes '-1' for an option and says the value is ambiguous; a
+  // negative number after a flag that takes a value is that value, checked against its range below.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name !== undefined && config[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...args], options: config, strict: true, allowPositionals: true }) as typeof parsed;
+    parsed = parseArgs({ args: joined, options: config, strict: true, allowPositionals: true }) as typeof parsed;
   } catch (error) {
     throw new UsageError(cleanParseError(error));
   }
