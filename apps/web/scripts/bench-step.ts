@@ -8,6 +8,7 @@
  * epoch of `--steps` steps per backend through the training card, and prints the median step time
  * without the first step (shader compilation, kernel warm-up) and the first one on its own.
  */
+import { median } from '@skelnorm/trainer';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,10 +38,6 @@ const outDir = await mkdtemp(join(tmpdir(), 'skelnorm-web-bench-'));
 await build({ root: appDir, configFile: join(appDir, 'vite.config.ts'), logLevel: 'warn', build: { outDir, emptyOutDir: true } });
 const site = await serveStatic(outDir);
 const browser = await launchChromium();
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 try {
   const app = await openApp(browser, site.url, backends[0]!);
   const { page } = app;

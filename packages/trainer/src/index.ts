@@ -47,3 +47,4 @@ export type { TrainerState, CheckpointFiles, Checkpoint } from './checkpoint/che
 export { MemoryCheckpointStore } from './checkpoint/checkpoint-store.js';
 export type { CheckpointStore, StoredCheckpoint } from './checkpoint/checkpoint-store.js';
 export { collectGenerators } from './generators.js';
+export { median } from './median.js';

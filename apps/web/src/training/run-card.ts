@@ -1,3 +1,4 @@
+import { median } from '@skelnorm/trainer';
 import { LineChart } from '../charts/line-chart.js';
 import type { TrainingRun } from './training-run.js';
 
@@ -121,8 +122,4 @@ function button(text: string, onClick: () => void): HTMLButtonElement {
   return b;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { median } from '../median.js';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@skelnorm/nn';
@@ -155,9 +156,4 @@ async function buildModel(spec: ModelSpec): Promise<Module> {
   return factory.createModel(spec.name, { ...spec.options });
 }
 
-/** The median of `values` (the mean of the middle two for an even count; NaN when empty). */
-export function median(values: readonly number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
+export { median };

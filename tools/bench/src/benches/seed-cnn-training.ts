@@ -1,5 +1,6 @@
 // The seed CNN's training step (batch 64, two persons through a shared conv stack, Adam) on
 // every tfjs backend that loads here and in PyTorch, each in its own child process.
+import { median } from '@skelnorm/trainer';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -24,10 +25,6 @@ const TFJS_RUNNERS: readonly { variant: string; steps: (o: BenchOptions) => numb
   { variant: 'cpu', steps: () => 1, warmup: () => 0 },
 ];
 
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 === 1 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 function row(runner: string, backend: string, stepMs: readonly number[], firstLoss: number | null, note: string): BenchRow {
   const ms = stepMs.length > 0 ? median(stepMs) : null;
