@@ -47,8 +47,9 @@ export function repairSummary(result: RepairResult, sizes?: { readonly holdout: 
 
 const FAILURE_TEXT = {
   lag:
-    'the running statistics lag the weights (a slow EMA such as momentum 0.01 over few steps, or stale statistics); PreciseBN removes it. ' +
-    'After long training the averages catch up and what remains is the per-person blend: `skelnorm train --preset seed` shows that regime.',
+    'the running statistics lag the weights (a slow EMA such as momentum 0.01, or stale statistics); PreciseBN removes it. ' +
+    'It is the main failure of short runs and lasts as long as the weights keep moving; once it is gone, what remains is the per-person blend ' +
+    '(`skelnorm train --preset seed --coords camera` shows that regime).',
   exact:
     'the running statistics average per-batch statistics, which miss the spread between batches and, in a layer shared by the persons, between the persons\' calls; PreciseBN\'s population statistics remove it.',
   blend:
