@@ -31,7 +31,7 @@ export async function checkBatchNorm(model: SkeletonModel, data: TrainingData, c
   const regime =
     `This run took ${steps} optimizer steps` +
     (typeof momentum === 'number' && momentum > 0 ? ` with BatchNorm momentum ${momentum} (the running averages remember about ${Math.round(1 / momentum)} steps)` : '') +
-    '. Short runs are dominated by the lag of the running averages; after long training they catch up and what remains is the per-person blend (`skelnorm train --preset seed`, and `--coords camera` for raw Kinect coordinates as ST-GCN\'s NTU files hold them).';
+    '. Short runs are dominated by the lag of the running averages, which lasts as long as the weights keep moving; where it is gone, what remains is the per-person blend (`skelnorm train --preset seed`, and `--coords camera` for raw Kinect coordinates as ST-GCN\'s NTU files hold them).';
   const headline = b
     ? `BatchNorm check (held-out slice of the training split): gap by cause: lag ${(b.lag * 100).toFixed(1)}, batch averages vs population ${(b.exact * 100).toFixed(1)}, per-person blend ${(b.blend * 100).toFixed(1)} points; ` +
       `a repair would keep ${repaired.chosen}. See report.md; \`skelnorm doctor <run> --repair --out FILE\` applies it.`
