@@ -179,6 +179,7 @@ export async function repair<B = NormBatch>(
     if (slotted.length > 0) installed(root, slotted, 'original');
     for (const c of slotted) c.slotted.dispose();
     restoreStatistics(original);
+    disposeSnapshot(original);
     throw error;
   }
   if (chosen !== 'per-slot' && slotted.length > 0) {
