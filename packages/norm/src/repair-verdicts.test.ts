@@ -129,7 +129,10 @@ describe('the doctor on models whose right verdict is known', () => {
     expect(layer.verdict).toBe('stale-statistics');
     expect(layer.lag!.max).toBeGreaterThan(1);
 
+    const tensors = tf.memory().numTensors;
     const result = await repair(model, batches, { validate: validator(holdout) });
+    // Every candidate's snapshot and score is freed: the model holds what it held.
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(result.chosen).toBe('precise');
     expect(result.scores!.perSlot).toBeUndefined();
     expect(result.breakdown!.dominant).toBe('lag');
@@ -174,7 +177,9 @@ describe('the doctor on models whose right verdict is known', () => {
       return { loss, accuracy: loss < 1e-12 ? 1 : 0 };
     };
 
+    const tensors = tf.memory().numTensors;
     const result = await repair(model, batches, { validate: keepAsIs });
+    expect(tf.memory().numTensors).toBe(tensors);
     expect(result.chosen).toBe('running');
     expect(result.reason).toMatch(/nothing was changed/);
     expect(result.converted).toEqual([]);
