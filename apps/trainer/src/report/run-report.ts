@@ -123,9 +123,11 @@ function escapeCell(text: string): string {
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds - m * 60);
+  if (seconds < 59.95) return `${seconds.toFixed(1)} s`;
+  // Round to whole seconds first, so that 1139.6 s reads 19 min 0 s, not 18 min 60 s.
+  const whole = Math.round(seconds);
+  const m = Math.floor(whole / 60);
+  const s = whole - m * 60;
   if (m < 60) return `${m} min ${s} s`;
   return `${Math.floor(m / 60)} h ${m % 60} min`;
 }

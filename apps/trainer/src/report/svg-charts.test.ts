@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { barChartSvg } from './bar-chart.js';
 import { confusionMatrixSvg } from './confusion-matrix-chart.js';
 import { lineChartSvg } from './line-chart.js';
+import { formatDuration } from './run-report.js';
 import { niceTicks } from './svg-markup.js';
 import { findAll, parseXml, textContent } from '../test-support/xml.js';
 
@@ -122,5 +123,16 @@ describe('barChartSvg', () => {
     // 3 error bars * 3 lines each.
     expect(findAll(bars, 'line')).toHaveLength(9);
     expect(findAll(root, 'text').map(textContent)).toContain('bn momentum 0.1');
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [12.34, '12.3 s'],
+    [59.96, '1 min 0 s'],
+    [1139.6, '19 min 0 s'],
+    [3725, '1 h 2 min'],
+  ])('%d s reads %s', (seconds, text) => {
+    expect(formatDuration(seconds)).toBe(text);
   });
 });
