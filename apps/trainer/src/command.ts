@@ -34,7 +34,7 @@ const closed = { stdout: false, stderr: false };
 export function guardClosedPipes(): void {
   for (const name of ['stdout', 'stderr'] as const) {
     const stream = process[name];
-    if (stream.listenerCount('error') > 0 && (stream as { skelnormGuarded?: boolean }).skelnormGuarded) continue;
+    if ((stream as { skelnormGuarded?: boolean }).skelnormGuarded) continue;
     (stream as { skelnormGuarded?: boolean }).skelnormGuarded = true;
     stream.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') closed[name] = true;

@@ -53,6 +53,7 @@ export {
   encodeSampleCacheHeader,
   decodeSampleCacheHeader,
   decodeSampleCacheIndex,
+  hasSampleCacheMagic,
 } from './sample-cache-format.js';
 export type { SampleCacheHeader, SampleCacheIndex } from './sample-cache-format.js';
 

@@ -65,11 +65,16 @@ export function encodeSampleCacheHeader(header: Omit<SampleCacheHeader, 'version
  * @param fileSize when given, the offsets are checked against it (a truncated file is reported).
  * @throws Error naming `source` and what is wrong (not a cache, other version, truncated).
  */
+/** True when `bytes` start with the sample cache's magic (a cheap look before opening a file as one). */
+export function hasSampleCacheMagic(bytes: Uint8Array): boolean {
+  if (bytes.length < MAGIC.length) return false;
+  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) return false;
+  return true;
+}
+
 export function decodeSampleCacheHeader(bytes: Uint8Array, source: string, fileSize?: number): SampleCacheHeader {
   if (bytes.length < SAMPLE_CACHE_HEADER_BYTES) throw new Error(`${source}: expected a ${SAMPLE_CACHE_HEADER_BYTES}-byte sample-cache header, the file has ${bytes.length} bytes`);
-  for (let i = 0; i < MAGIC.length; i++) {
-    if (bytes[i] !== MAGIC.charCodeAt(i)) throw new Error(`${source}: not a skelnorm sample cache (expected magic ${MAGIC})`);
-  }
+  if (!hasSampleCacheMagic(bytes)) throw new Error(`${source}: not a skelnorm sample cache (expected magic ${MAGIC})`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== SAMPLE_CACHE_VERSION) {

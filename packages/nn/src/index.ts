@@ -31,6 +31,7 @@ export {
   writeSafetensors,
   safetensorsToTensors,
   checkStateValues,
+  invalidValueIndex,
   tensorsToSafetensors,
   type RawTensor,
   type SafetensorsDtype,

@@ -170,6 +170,15 @@ export async function tensorsToSafetensors(
   return writeSafetensors(entries, metadata);
 }
 
+/** Index of the first value that is NaN or infinite (or negative, with `nonNegative`), or -1. */
+export function invalidValueIndex(values: ArrayLike<number>, nonNegative = false): number {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isFinite(v) || (nonNegative && v < 0)) return i;
+  }
+  return -1;
+}
+
 /**
  * Checks the numbers of a parsed state dict where they enter: every float tensor finite, every
  * BatchNorm variance (`running_var`, `running_var_slot<k>`) non-negative. A NaN weight would
@@ -180,8 +189,7 @@ export function checkStateValues(file: SafetensorsFile, source = 'safetensors'):
   const problems: string[] = [];
   for (const [name, raw] of Object.entries(file.tensors)) {
     if (raw.dtype !== 'float32') continue;
-    const variance = /(^|\.)running_var(_slot\d+)?$/.test(name);
-    const bad = raw.data.findIndex((v) => !Number.isFinite(v) || (variance && v < 0));
+    const bad = invalidValueIndex(raw.data, /(^|\.)running_var(_slot\d+)?$/.test(name));
     if (bad < 0) continue;
     const value = raw.data[bad]!;
     problems.push(`${name}[${bad}] = ${value}${Number.isFinite(value) ? ' (a variance must be >= 0)' : ''}`);

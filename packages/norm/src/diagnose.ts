@@ -1,6 +1,6 @@
 import type { Module } from '@skelnorm/nn';
 import { kerasMomentumFromTorch } from './momentum.js';
-import { observeBatchNorms, type LayerObservation, type NormBatch, type Observation, type StatisticsPassOptions } from './statistics-pass.js';
+import { invalidStatistics, observeBatchNorms, type LayerObservation, type NormBatch, type Observation, type StatisticsPassOptions } from './statistics-pass.js';
 import {
   isLargeShift,
   normalizationError,
@@ -165,15 +165,6 @@ export async function buildDiagnosis(observation: Observation, options: Diagnose
 
 type Thresholds = DiagnosisReport['thresholds'];
 
-/** Why a set of running statistics cannot be used, or undefined when it can. */
-function invalidStatistics(mean: ArrayLike<number>, variance: ArrayLike<number>): string | undefined {
-  const m = Array.from(mean).findIndex((v) => !Number.isFinite(v));
-  if (m >= 0) return `running_mean[${m}] is ${mean[m]}`;
-  const v = Array.from(variance).findIndex((x) => !Number.isFinite(x) || x < 0);
-  if (v >= 0) return `running_var[${v}] is ${variance[v]}${Number.isFinite(variance[v]!) ? ' (a variance must be >= 0)' : ''}`;
-  return undefined;
-}
-
 async function runningOf(obs: LayerObservation, slot: number) {
   const s = obs.layer.statistics(slot);
   const [mean, variance, tracked] = await Promise.all([s.runningMean.data(), s.runningVar.data(), s.numBatchesTracked.data()]);
@@ -232,8 +223,9 @@ async function diagnoseLayer(obs: LayerObservation, t: Thresholds): Promise<Laye
     ? { callSites, ...(sharing && { sharing }), slotsInContext: obs.unslottedCalls === 0 }
     : {};
   const shared = sharing !== undefined && sharing.max > t.sharingThreshold;
-  const verdict: BatchNormVerdict = shared ? 'shared-between-distributions' : judge(shift, running.initial, t);
-  const { fixes, message } = advice(verdict, label, { ...base, shift, lag, sharing, stale: judge(shift, running.initial, t) !== 'healthy', slotsInContext: obs.unslottedCalls === 0, perSlot: false });
+  const statistics = judge(shift, running.initial, t);
+  const verdict: BatchNormVerdict = shared ? 'shared-between-distributions' : statistics;
+  const { fixes, message } = advice(verdict, label, { ...base, shift, lag, sharing, stale: statistics !== 'healthy', slotsInContext: obs.unslottedCalls === 0, perSlot: false });
   return { ...common, ...shift, ...(lag && { lag }), ...multi, verdict, fixes, message };
 }
 

@@ -1,5 +1,5 @@
 import type { Module } from '@skelnorm/nn';
-import { observeBatchNorms, writeStatistics, type NormBatch, type StatisticsPassOptions } from './statistics-pass.js';
+import { invalidStatistics, observeBatchNorms, writeStatistics, type NormBatch, type StatisticsPassOptions } from './statistics-pass.js';
 
 export type RecalibrateOptions<B> = StatisticsPassOptions<B>;
 
@@ -49,7 +49,7 @@ export async function recalibrate<B = NormBatch>(
   for (const { path, layer, pooled, bySlot } of tracked) {
     const sets = layer.perSlot ? [...bySlot.values()] : [pooled];
     for (const moments of sets) {
-      if (moments.count > 0 && !Array.from(moments.mean).every(Number.isFinite)) {
+      if (moments.count > 0 && invalidStatistics(moments.mean, moments.variance(true)) !== undefined) {
         throw new Error(`recalibrate: ${path || '(model)'}: the statistics of its input are not finite; a weight or input before this layer holds NaN or Infinity, so nothing was written`);
       }
     }

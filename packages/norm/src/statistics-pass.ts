@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ForwardContext, Module } from '@skelnorm/nn';
+import { invalidValueIndex, type ForwardContext, type Module } from '@skelnorm/nn';
 import { BatchNormBase } from './batch-norm-base.js';
 import { channelMoments, maskedChannelMoments } from './functional/batch-norm.js';
 import { PooledMoments } from './pooled-moments.js';
@@ -231,10 +231,22 @@ function defaultForward(model: Module, batch: NormBatch): unknown {
   throw new TypeError('expected each batch to be a tf.Tensor or { x, mask?, slot? }; for anything else pass options.forward');
 }
 
+/**
+ * What makes (mean, variance) unusable as BatchNorm statistics, the first bad value named as
+ * PyTorch names the buffers; undefined when they are finite and the variance non-negative.
+ */
+export function invalidStatistics(mean: ArrayLike<number>, variance: ArrayLike<number>): string | undefined {
+  const m = invalidValueIndex(mean);
+  if (m >= 0) return `running_mean[${m}] is ${mean[m]}`;
+  const v = invalidValueIndex(variance, true);
+  if (v >= 0) return `running_var[${v}] is ${variance[v]}${Number.isFinite(variance[v]!) ? ' (a variance must be >= 0)' : ''}`;
+  return undefined;
+}
+
 /** Writes given statistics (mean, unbiased variance) into one set of running statistics. */
 export function writeRunningStatistics(layer: BatchNormBase, slot: number, mean: ArrayLike<number>, variance: ArrayLike<number>): void {
   // NaN in the layer's input (a NaN weight upstream) must not become its running statistics.
-  if (!Array.from(mean).every(Number.isFinite) || !Array.from(variance).every((v) => Number.isFinite(v) && v >= 0)) {
+  if (invalidStatistics(mean, variance) !== undefined) {
     throw new Error(`${layer.kind}: the statistics of its input are not finite (slot ${slot}); a weight or input before this layer holds NaN or Infinity, so no statistics were written`);
   }
   const s = layer.statistics(slot);
@@ -250,7 +262,9 @@ export function writeRunningStatistics(layer: BatchNormBase, slot: number, mean:
  * nothing) when there were no values.
  */
 export function writeStatistics(layer: BatchNormBase, slot: number, moments: PooledMoments): boolean {
-  return writeStatisticsOf(layer, slot, moments);
+  if (moments.count === 0) return false;
+  writeRunningStatistics(layer, slot, moments.mean, moments.variance(true));
+  return true;
 }
 
 /** Runs `write` for the layer at `path`, naming the path in its error. */
@@ -262,8 +276,3 @@ export function atLayer<T>(path: string, write: () => T): T {
   }
 }
 
-function writeStatisticsOf(layer: BatchNormBase, slot: number, moments: PooledMoments): boolean {
-  if (moments.count === 0) return false;
-  writeRunningStatistics(layer, slot, moments.mean, moments.variance(true));
-  return true;
-}

@@ -5,7 +5,7 @@ import { UsageError, type Command, type CommandIO } from '../command.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { assertDataFitsModel } from '../training/data-fits-model.js';
-import { loadModelFile, resolveCheckpointPath, saveModelFile } from '../training/model-file.js';
+import { loadModelFile, saveModelFile } from '../training/model-file.js';
 import { assertFileOutputFree } from '../run/output-guard.js';
 import { repairOnTrainingData } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
@@ -47,12 +47,13 @@ export const command: Command = {
     const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
     if (flags.repair && !flags.out) throw new UsageError('--repair needs --out FILE');
     if (flags.out && !flags.repair) throw new UsageError('--out goes with --repair');
-    if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force, inputs: [await resolveCheckpointPath(positionals[0]!)] });
     await chooseBackend(flags.backend ?? 'auto', io);
     const loaded = await loadModelFile(positionals[0]!);
     for (const note of loaded.notes) io.err(note);
     let model = loaded.model;
     try {
+      // Before any work: never replace what exists without --force, never the checkpoint read here.
+      if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force, inputs: [loaded.path] });
       io.out(`model: ${model.modelName} ${JSON.stringify(model.config)} from ${loaded.path}`);
       const config = withDataFlags(loaded.config, flags.data, flags.split, model.config);
       const data = await loadTrainingData(config, io);

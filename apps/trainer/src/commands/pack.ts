@@ -1,11 +1,12 @@
 import { bodySelectionPolicies, type BodySelectionPolicy } from '@skelnorm/data';
 import {
-  findMissingSkeletonLists, listSkeletonFiles, packSkeletonFiles, readMissingSkeletonLists, writeStgcnNpy,
+  EmptyExportError, findMissingSkeletonLists, listSkeletonFiles, packSkeletonFiles, readMissingSkeletonLists, writeStgcnNpy,
 } from '@skelnorm/data/node';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command } from '../command.js';
+import { outputEntries } from '../run/output-guard.js';
 
 const FLAGS = {
   out: { type: 'string', description: 'folder for data.npy and samples.json (required)', placeholder: 'DIR' },
@@ -37,12 +38,7 @@ ${formatFlags(FLAGS)}`;
 const PACK_FILES = new Set(['data.npy', 'samples.json']);
 
 async function assertPackOutput(out: string, force: boolean): Promise<void> {
-  const entries = await readdir(out).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    if (error.code === 'ENOTDIR') throw new UsageError(`--out ${out} is a file, not a folder`);
-    throw error;
-  });
-  const visible = entries.filter((e) => !e.startsWith('.'));
+  const visible = ((await outputEntries(out)) ?? []).filter((e) => !e.startsWith('.'));
   const foreign = visible.filter((e) => !PACK_FILES.has(e));
   if (foreign.length > 0) {
     throw new UsageError(`--out ${out} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, not only a pack export; the export replaces its folder whole, so give it a new or empty one`);
@@ -96,8 +92,8 @@ export const command: Command = {
       if (io.isTTY && io.write) io.write('\n');
     }
     // `failed` and `skipped` fill while the samples stream; samples.json is written after the last one.
-    const result = await writeStgcnNpy(flags.out, samples(), { extra: { failed, skipped } }).catch((error: Error) => {
-      if (/no samples/.test(error.message)) return undefined;
+    const result = await writeStgcnNpy(flags.out, samples(), { extra: { failed, skipped } }).catch((error: unknown) => {
+      if (error instanceof EmptyExportError) return undefined;
       throw error;
     });
     const [n, c, t, v, m] = result?.shape ?? [0, 0, 0, 0, 0];
@@ -105,7 +101,7 @@ export const command: Command = {
       io.err(`no sample packed from ${total} file${total === 1 ? '' : 's'}; ${flags.out} was left as it was`);
     } else {
       io.out(`wrote ${result.dataPath}: float32 (${n}, ${c}, ${t}, ${v}, ${m}), ST-GCN layout (N, C, T, V, M), ${flags['no-transform'] ? 'raw coordinates' : 'preprocessed'}, bodies by ${flags.select ?? 'energy'}`);
-      io.out(`wrote ${result!.samplesPath}: ${n} sample names and 0-based labels`);
+      io.out(`wrote ${result.samplesPath}: ${n} sample names and 0-based labels`);
     }
     if (skipped.length > 0) io.out(`skipped ${skipped.length} sample${skipped.length === 1 ? '' : 's'} on the missing-skeleton list`);
     if (failed.length > 0) {

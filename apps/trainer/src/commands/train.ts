@@ -51,6 +51,7 @@ export const command: Command = {
     const { flags } = parseFlags(args, FLAGS);
     let config: TrainConfig;
     let dir: string;
+    let existing: RunFolder | undefined;
     const resume = flags.resume !== undefined;
     if (resume) {
       const given = args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!);
@@ -58,8 +59,8 @@ export const command: Command = {
       if (fixed.length > 0) throw new UsageError(`--resume continues a run with its own configuration; --${fixed.join(', --')} cannot change`);
       if (flags.out !== undefined) throw new UsageError('--resume writes into the run folder it continues; drop --out');
       dir = flags.resume!;
-      const stored = await (await RunFolder.existing(dir)).readConfig<TrainConfig & { run?: unknown }>().catch((error: unknown) => {
-        if (error instanceof UsageError) throw error;
+      existing = await RunFolder.existing(dir);
+      const stored = await existing.readConfig<TrainConfig & { run?: unknown }>().catch((error: unknown) => {
         throw new UsageError(`--resume ${dir}: config.json is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
       });
       const { run: _run, ...rest } = stored;
@@ -75,12 +76,12 @@ export const command: Command = {
       });
       dir = flags.out ?? defaultRunDir(config.model);
     }
-    if (resume) await checkResumable(dir, config, io);
+    if (existing) await checkResumable(dir, config, io);
     // Options the model does not have are refused before any folder is made.
     checkModelOptions(config.model, config.modelOptions);
     // Claim the folder before anything slow, so that a clash is reported at once.
-    const run = resume
-      ? await RunFolder.existing(dir)
+    const run = existing
+      ? existing
       : flags.out !== undefined
         ? await RunFolder.create(flags.out, { force: flags.force, resumable: true })
         : await RunFolder.claim(dir);

@@ -16,17 +16,21 @@ export async function assertFileOutputFree(out: string, options: { readonly forc
   if (!options.force) throw new UsageError(`${flag} ${out} exists; choose another file or add --force to replace it`);
 }
 
+/** The entries of an output folder, or undefined when it does not exist yet; a file in its place is a usage error. */
+export async function outputEntries(out: string, flag = '--out'): Promise<string[] | undefined> {
+  return readdir(out).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined;
+    if (error.code === 'ENOTDIR') throw new UsageError(`${flag} ${out} is a file, not a folder`);
+    throw error;
+  });
+}
+
 /**
  * A folder to write files into: refused when it already holds files the command would write
  * (`clashes` picks them from its entries) unless `--force`; other contents are never touched.
  */
 export async function assertFolderOutputFree(out: string, clashes: (entry: string) => boolean, options: { readonly force?: boolean; readonly flag?: string } = {}): Promise<void> {
-  const entries = await readdir(out).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return [];
-    if (error.code === 'ENOTDIR') throw new UsageError(`${options.flag ?? '--out'} ${out} is a file, not a folder`);
-    throw error;
-  });
-  const taken = entries.filter(clashes);
+  const taken = ((await outputEntries(out, options.flag)) ?? []).filter(clashes);
   if (taken.length > 0 && !options.force) {
     const shown = taken.slice(0, 3).join(', ') + (taken.length > 3 ? ` and ${taken.length - 3} more` : '');
     throw new UsageError(`${options.flag ?? '--out'} ${out} already holds ${shown}; choose another folder or add --force to replace them`);

@@ -1,7 +1,8 @@
-import { appendFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { writeAll, writeFileAtomic as writeFileAtomicWith } from '@skelnorm/data/node';
+import { appendFile, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { writeFileAtomic } from '@skelnorm/data/node';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../command.js';
+import { outputEntries } from './output-guard.js';
 
 /**
  * A run folder: everything one `skelnorm train` leaves behind.
@@ -30,11 +31,7 @@ export class RunFolder {
    * command's output in the message.
    */
   static async create(dir: string, options: { readonly force?: boolean; readonly what?: string; readonly resumable?: boolean } = {}): Promise<RunFolder> {
-    const entries = await readdir(dir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return undefined;
-      if (error.code === 'ENOTDIR') throw new UsageError(`--out ${dir}: a file is in the way of the ${options.what ?? 'run'} folder`);
-      throw error;
-    });
+    const entries = await outputEntries(dir);
     if (entries && entries.length > 0) {
       if (!options.force) {
         throw new UsageError(
@@ -143,11 +140,8 @@ function describeEntries(entries: readonly string[]): string {
   return entries.length > 3 ? `${shown} and ${entries.length - 3} more` : shown;
 }
 
-/** Text or bytes written atomically and flushed (the one atomic writer of @skelnorm/data/node). */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  await writeFileAtomicWith(path, (file) => writeAll(file, bytes, 0));
-}
+/** Text or bytes written atomically and flushed: the one atomic writer, @skelnorm/data/node's. */
+export { writeFileAtomic };
 
 /** JSON has no NaN/Infinity; keep them visible as strings instead of `null`. Typed arrays become arrays. */
 export function jsonReplacer(_key: string, value: unknown): unknown {

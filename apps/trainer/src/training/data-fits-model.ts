@@ -9,12 +9,10 @@ import type { TrainingData } from './training-data.js';
 export function assertDataFitsModel(data: TrainingData, model: SkeletonModel, modelPath: string): void {
   const classes = model.config.numClasses;
   if (typeof classes !== 'number') return;
-  const labels = [...data.train, ...data.test].map((s) => s.label ?? -1);
-  const highest = Math.max(...labels);
-  if (highest >= classes) {
-    const sample = [...data.train, ...data.test].find((s) => (s.label ?? -1) === highest)!;
+  const sample = [...data.train, ...data.test].reduce((a, b) => (b.label > a.label ? b : a));
+  if (sample.label >= classes) {
     throw new UsageError(
-      `the data (${data.description}) has labels up to ${highest} (sample ${sample.name}), but the model ${modelPath} outputs ${classes} classes [0, ${classes}); ` +
+      `the data (${data.description}) has labels up to ${sample.label} (sample ${sample.name}), but the model ${modelPath} outputs ${classes} classes [0, ${classes}); ` +
         'evaluate it on data of its own classes',
     );
   }

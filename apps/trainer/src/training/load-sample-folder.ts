@@ -1,7 +1,7 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { checkSampleLabels, describeAction, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
-import { findMissingSkeletonLists, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readStgcnNpy } from '@skelnorm/data/node';
+import { findMissingSkeletonLists, isSampleCacheFile, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readStgcnNpy } from '@skelnorm/data/node';
 import { UsageError, type CommandIO } from '../command.js';
 
 export interface SampleFolder {
@@ -39,22 +39,11 @@ export async function loadSampleFolder(path: string, frames: number, io?: Comman
   // else, or a `.cache/` folder, is not taken for one).
   const candidates: string[] = [];
   for (const entry of entries.filter((e) => CACHE_SUFFIXES.some((s) => e.endsWith(s)))) {
-    const full = join(path, entry);
-    if ((await stat(full)).isFile() && (await hasCacheMagic(full))) candidates.push(full);
+    if (await isSampleCacheFile(join(path, entry))) candidates.push(join(path, entry));
   }
   if (candidates.length > 1) throw new UsageError(`--data ${path}: ${candidates.length} sample caches (${candidates.map((c) => basename(c)).join(', ')}); give the one to use as --data FILE`);
   if (candidates.length === 1) return customTransform ? repack('a sample cache') : loadCache(candidates[0]!);
   throw new UsageError(`--data ${path}: no .skeleton files, no sample cache (a ${CACHE_SUFFIXES.join('/')} file starting with SKNCACHE) and no data.npy + samples.json found`);
-}
-
-async function hasCacheMagic(file: string): Promise<boolean> {
-  const handle = await open(file, 'r');
-  try {
-    const { bytesRead, buffer } = await handle.read(Buffer.alloc(8), 0, 8, 0);
-    return bytesRead === 8 && buffer.toString('latin1') === 'SKNCACHE';
-  } finally {
-    await handle.close();
-  }
 }
 
 async function loadCache(path: string): Promise<SampleFolder> {
@@ -79,8 +68,8 @@ async function loadNpyExport(folder: string): Promise<SampleFolder> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { samples, shape, samplesPath } = exported;
-  return { samples, numClasses: labelsChecked(samples, samplesPath), description: `${folder} (data.npy (${shape.join(', ')}) + samples.json)` };
+  const { samples, shape, numClasses } = exported;
+  return { samples, numClasses, description: `${folder} (data.npy (${shape.join(', ')}) + samples.json)` };
 }
 
 async function loadSkeletonFiles(folder: string, files: string[], frames: number, transform: PackTransformOptions, io?: CommandIO): Promise<SampleFolder> {

@@ -12,6 +12,7 @@ import { BENCHMARKS, TrainingData } from './training-data.js';
 export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords'>, io?: CommandIO): Promise<TrainingData> {
   const camera = config.coords === 'camera';
   const transform = camera ? ({ centre: false, align: false } as const) : {};
+  const coords = camera ? ', camera coordinates' : '';
   const benchmark = config.split as NtuBenchmark;
   if (!BENCHMARKS.includes(benchmark)) throw new UsageError(`unknown split '${config.split}'; one of ${BENCHMARKS.join(', ')}`);
   if (config.data.kind === 'synthetic') {
@@ -27,13 +28,13 @@ export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split
       train,
       test,
       set.classes.length,
-      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), T=${config.frames}${camera ? ', camera coordinates' : ''}`,
+      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), T=${config.frames}${coords}`,
       set.classes.map((c) => c.name),
     );
   }
   const folder = await loadSampleFolder(config.data.path, config.frames, io, transform);
   const { train, test } = splitSamples(folder.samples, benchmark);
-  return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${benchmark})${camera ? ', camera coordinates' : ''}`, folder.classNames);
+  return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${benchmark})${coords}`, folder.classNames);
 }
 
 function splitSamples(samples: readonly SkeletonSample[], benchmark: NtuBenchmark): { train: SkeletonSample[]; test: SkeletonSample[] } {

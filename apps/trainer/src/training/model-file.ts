@@ -31,8 +31,11 @@ export async function resolveCheckpointPath(arg: string): Promise<string> {
   return (await resolveCheckpoint(arg)).path;
 }
 
-/** `resolveCheckpointPath` with the newer checkpoints it passed over (torn or foreign files), named. */
-export async function resolveCheckpoint(arg: string): Promise<{ path: string; notes: string[] }> {
+/**
+ * `resolveCheckpointPath` with the newer checkpoints it passed over (torn or foreign files), named,
+ * and, for a run folder, the bytes the scan already read (so the file is not read twice).
+ */
+export async function resolveCheckpoint(arg: string): Promise<{ path: string; notes: string[]; bytes?: Uint8Array }> {
   let info;
   try {
     info = await stat(arg);
@@ -47,7 +50,11 @@ export async function resolveCheckpoint(arg: string): Promise<{ path: string; no
       throw new UsageError(`${arg}: none of the ${scan.count} checkpoints in ${dir} reads back (${scan.skipped.map((s) => `${s.location}: ${s.reason}`).join('; ')})`);
     }
     const latest = scan.latest.location;
-    return { path: latest, notes: scan.skipped.map((s) => `note: skipped ${s.location} (${s.reason}); using the checkpoint before it, ${latest}`) };
+    return {
+      path: latest,
+      notes: scan.skipped.map((s) => `note: skipped ${s.location} (${s.reason}); using the checkpoint before it, ${latest}`),
+      bytes: scan.latest.safetensors,
+    };
   }
   throw new UsageError(`${arg}: no checkpoint found (expected a .safetensors file or a run folder with checkpoints/)`);
 }
@@ -57,8 +64,9 @@ export async function resolveCheckpoint(arg: string): Promise<{ path: string; no
  * plain weights file written by `saveModelFile` / `exportTorchCheckpoint` (zoo metadata).
  */
 export async function loadModelFile(arg: string): Promise<LoadedModel> {
-  const { path, notes } = await resolveCheckpoint(arg);
-  const bytes = new Uint8Array(await readFile(path));
+  const resolved = await resolveCheckpoint(arg);
+  const { path, notes } = resolved;
+  const bytes = resolved.bytes ?? new Uint8Array(await readFile(path));
   const { metadata } = readSafetensors(bytes, path);
   if (metadata['skelnorm.trainer'] !== undefined) {
     const checkpoint = decodeCheckpoint(bytes, path);

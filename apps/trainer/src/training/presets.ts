@@ -11,9 +11,9 @@ export interface TrainPreset {
 
 /**
  * `seed`: the seed question's regime at a size that still runs on a laptop. The quick default run
- * (~36 optimizer steps) only shows momentum 0.01's lag; after hundreds of steps the lag is gone and
- * what remains is the blend of a real and a mostly absent person in the shared conv BatchNorms,
- * the failure the seed's user met after long training.
+ * (~36 optimizer steps) mostly shows momentum 0.01's lag; after hundreds of steps the lag shrinks
+ * as the weights settle, and what is left is the blend of a real and a mostly absent person in
+ * the shared conv BatchNorms (largest on camera coordinates, `--coords camera`).
  */
 export const TRAIN_PRESETS: Readonly<Record<string, TrainPreset>> = {
   seed: {

@@ -2,6 +2,7 @@ import { createModel, loadTorchCheckpoint, modelInfo, type SkeletonModel } from 
 import { readSafetensors } from '@skelnorm/nn';
 import { loadCheckpointWeights } from '@skelnorm/trainer';
 import { describeAction, syntheticClasses } from '@skelnorm/data';
+import { syntheticClassOfAction } from '../training/synthetic-data.js';
 
 /**
  * The part of `skelnorm train`'s run configuration (`config.json`, and `config` inside every
@@ -84,8 +85,7 @@ function classNamesOf(data: RunConfigLike['data'] | undefined): (index: number) 
 function classOfActionFor(data: RunConfigLike['data'] | undefined): (action: number) => number | undefined {
   if (data?.kind === 'synthetic' && typeof data.classes === 'number') {
     try {
-      const actions = syntheticClasses(data.classes).map((c) => c.action);
-      return (action) => (actions.includes(action) ? actions.indexOf(action) : undefined);
+      return syntheticClassOfAction(data.classes);
     } catch {
       return () => undefined;
     }

@@ -1,4 +1,4 @@
-import { syntheticNtuSplits, type SkeletonSample } from '@skelnorm/data';
+import { syntheticClasses, syntheticNtuSplits, type SkeletonSample } from '@skelnorm/data';
 
 /**
  * The page's "small preset" of the seed CNN run: T = 32 frames (fc1 is 1536 -> 512 instead of
@@ -23,8 +23,6 @@ export interface SyntheticSplits {
   readonly frames: number;
   /** Class names by 0-based label of this set (not NTU's label: the set uses a subset of actions). */
   readonly classNames: readonly string[];
-  /** NTU action number (1-120) of each of this set's labels. */
-  readonly classActions: readonly number[];
   /** How to make the same set again (goes into checkpoints' run configuration). */
   readonly description: { readonly classes: number; readonly perClass: number; readonly seed: number };
 }
@@ -47,7 +45,15 @@ export function makeSyntheticSplits(options: SyntheticSplitOptions = {}): Synthe
     numClasses: classes,
     frames,
     classNames: set.classes.map((c) => `A${String(c.action).padStart(3, '0')} ${c.name}`),
-    classActions: set.classes.map((c) => c.action),
     description: { classes, perClass, seed },
+  };
+}
+
+/** A synthetic-set model's class index of an NTU action number (1-120), or undefined when the set has no such class. */
+export function syntheticClassOfAction(classes: number): (action: number) => number | undefined {
+  const actions = syntheticClasses(classes).map((c) => c.action);
+  return (action) => {
+    const index = actions.indexOf(action);
+    return index >= 0 ? index : undefined;
   };
 }

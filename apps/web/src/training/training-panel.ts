@@ -3,7 +3,7 @@ import { Dataset, type SkeletonSample } from '@skelnorm/data';
 import type { BackendControl } from '../backend-control.js';
 import type { InferencePanel } from '../inference/inference-panel.js';
 import { RunCard } from './run-card.js';
-import { makeSyntheticSplits, SMALL_PRESET, type SyntheticSplits } from './synthetic-data.js';
+import { makeSyntheticSplits, SMALL_PRESET, syntheticClassOfAction, type SyntheticSplits } from './synthetic-data.js';
 import { TrainingRun, type RunSettings } from './training-run.js';
 import { trainingVariants, variantByName } from './training-variants.js';
 
@@ -249,14 +249,13 @@ export class TrainingPanel {
   /** Hands a run's model to the inference panel (and so to the doctor). */
   useForInference(run: TrainingRun): void {
     const names = this.splitsCache?.splits.classNames ?? [];
-    const actions = this.splitsCache?.splits.classActions ?? [];
     this.inference.use({
       model: run.model,
       description: `${run.variant.name} trained here (${run.history.steps.length} steps)`,
       frames: run.settings.frames,
       persons: 2,
       className: (index) => names[index] ?? `class ${index}`,
-      classOfAction: (action) => (actions.includes(action) ? actions.indexOf(action) : undefined),
+      classOfAction: this.splitsCache ? syntheticClassOfAction(this.splitsCache.splits.numClasses) : () => undefined,
       owned: false,
     });
   }

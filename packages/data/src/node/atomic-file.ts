@@ -3,11 +3,13 @@ import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promi
 import { basename, dirname, join } from 'node:path';
 
 /**
- * Writes a file atomically: `write` fills a temporary file in the same folder, which is flushed to
- * disk and renamed over `path` only when `write` succeeds (a rename within one file system is
- * atomic), so readers see either the old file or the complete new one, never a partial one.
+ * Writes a file atomically: `content` (bytes, text, or a function that writes them) fills a
+ * temporary file in the same folder, which is flushed to disk and renamed over `path` only when
+ * writing succeeds (a rename within one file system is atomic), so readers see either the old
+ * file or the complete new one, never a partial one.
  */
-export async function writeFileAtomic(path: string, write: (file: FileHandle) => Promise<void>): Promise<void> {
+export async function writeFileAtomic(path: string, content: Uint8Array | string | ((file: FileHandle) => Promise<void>)): Promise<void> {
+  const write = typeof content === 'function' ? content : (file: FileHandle) => writeAll(file, typeof content === 'string' ? new TextEncoder().encode(content) : content, 0);
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const file = await open(temporary, 'w');
   try {
@@ -70,14 +72,17 @@ export async function writeFolderAtomic<T>(folder: string, write: (temporary: st
 
 /**
  * Removes the temporaries that killed writers left in `folder`: `writeFileAtomic`'s and
- * `writeFolderAtomic`'s `.<name>.<pid>.<hex>.tmp` / `.old`, and the older `<file>.tmp-<pid>`, whose
- * process is gone (a live writer's are kept). Returns the paths removed.
+ * `writeFolderAtomic`'s `.<name>.<pid>.<hex>.tmp` / `.old` whose process is gone (a live writer's
+ * are kept). `only`: just those of the output named so, for a folder the caller does not own (a
+ * user's folder may hold other programs' files); without it, also the older `<file>.tmp-<pid>`
+ * this project wrote, for folders it owns (a checkpoint directory). Returns the paths removed.
  */
-export async function removeStaleTemporaries(folder: string): Promise<string[]> {
+export async function removeStaleTemporaries(folder: string, only?: string): Promise<string[]> {
   const entries = await readdir(folder).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const entry of entries) {
-    const match = /^\..+\.(\d+)\.[0-9a-f]{8}\.(tmp|old)$/.exec(entry) ?? /\.tmp-(\d+)$/.exec(entry);
+    if (only !== undefined && !entry.startsWith(`.${only}.`)) continue;
+    const match = /^\..+\.(\d+)\.[0-9a-f]{8}\.(tmp|old)$/.exec(entry) ?? (only === undefined ? /\.tmp-(\d+)$/.exec(entry) : null);
     if (!match || processAlive(Number(match[1]))) continue;
     await rm(join(folder, entry), { recursive: true, force: true });
     removed.push(join(folder, entry));

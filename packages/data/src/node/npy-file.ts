@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fromStgcnLayout, npyHeader, parseNpyHeader, toStgcnLayout } from '../npy.js';
+import { checkSampleLabels } from '../sample-labels.js';
 import { personMaskOf } from '../skeleton-sample.js';
 import type { SkeletonSample } from '../skeleton-sample.js';
 import { removeStaleTemporaries, writeAll, writeFileAtomic, writeFolderAtomic } from './atomic-file.js';
@@ -13,6 +14,14 @@ export interface WriteStgcnNpyOptions {
   readonly samplesFile?: string;
   /** Extra fields for the JSON file (e.g. the files that failed). */
   readonly extra?: Record<string, unknown>;
+}
+
+/** {@link writeStgcnNpy} got no sample: nothing was written, `folder` is as it was. */
+export class EmptyExportError extends RangeError {
+  override name = 'EmptyExportError';
+  constructor(readonly folder: string) {
+    super(`writeStgcnNpy: no samples; nothing was written to ${folder}`);
+  }
 }
 
 /** What {@link writeStgcnNpy} wrote. */
@@ -38,7 +47,7 @@ export async function writeStgcnNpy(
   const dataFile = options.dataFile ?? 'data.npy';
   const samplesFile = options.samplesFile ?? 'samples.json';
   await mkdir(dirname(folder), { recursive: true });
-  await removeStaleTemporaries(dirname(folder));
+  await removeStaleTemporaries(dirname(folder), basename(folder));
   // Both files are committed together: a kill between them never leaves a new data.npy with an old list.
   const shape = await writeFolderAtomic(folder, async (temporary) => {
     const names: string[] = [];
@@ -65,14 +74,14 @@ export async function writeStgcnNpy(
         names.push(s.name);
         labels.push(s.label);
       }
-      if (names.length === 0) throw new RangeError(`writeStgcnNpy: no samples; nothing was written to ${folder}`);
+      if (names.length === 0) throw new EmptyExportError(folder);
       const header = npyHeader([names.length, ...perSample!], '<f4', HEADER);
       if (header.length !== HEADER) throw new Error('writeStgcnNpy: header grew past its reserved size');
       await writeAll(file, header, 0);
     });
     const written = [names.length, ...perSample!] as [number, number, number, number, number];
     const json = JSON.stringify({ layout: 'N, C, T, V, M', shape: written, sample_name: names, label: labels, ...options.extra }, null, 1);
-    await writeFileAtomic(join(temporary, samplesFile), async (file) => writeAll(file, new TextEncoder().encode(json + '\n'), 0));
+    await writeFileAtomic(join(temporary, samplesFile), json + '\n');
     return written;
   });
   return { dataPath: join(folder, dataFile), samplesPath: join(folder, samplesFile), shape };
@@ -93,8 +102,10 @@ export async function readNpy(path: string): Promise<{ shape: number[]; dtype: s
 
 /** What {@link readStgcnNpy} read. */
 export interface StgcnNpyExport {
-  /** `[M, T, V, C]` samples, labels as stored (check them with `checkSampleLabels`). */
+  /** `[M, T, V, C]` samples. */
   readonly samples: SkeletonSample[];
+  /** Highest label + 1 (the labels are checked with `checkSampleLabels` as they are read). */
+  readonly numClasses: number;
   readonly shape: readonly [number, number, number, number, number];
   readonly dataPath: string;
   readonly samplesPath: string;
@@ -103,8 +114,8 @@ export interface StgcnNpyExport {
 /**
  * Reads what {@link writeStgcnNpy} writes (or the same pair made in Python): `data.npy` float32
  * `(N, C, T, V, M)` and `samples.json` with `sample_name` and `label`. Checks that the two belong
- * together (the list's `shape`, when it has one, and its length against N) and that every
- * coordinate is finite. Errors name the file, the field or sample, and what was expected.
+ * together (the list's `shape`, when it has one, and its length against N), that every coordinate is
+ * finite and every label a class index. Errors name the file, the field or sample, and what was expected.
  */
 export async function readStgcnNpy(folder: string, options: { readonly dataFile?: string; readonly samplesFile?: string } = {}): Promise<StgcnNpyExport> {
   const dataPath = join(folder, options.dataFile ?? 'data.npy');
@@ -142,5 +153,5 @@ export async function readStgcnNpy(folder: string, options: { readonly dataFile?
     const data = fromStgcnLayout(npy.data.subarray(i * size, (i + 1) * size) as Float32Array, [c, t, v, m]);
     return { name, label: labels[i]!, data, persons: m, frames: t, joints: v, channels: c, validFrames: t, personMask: personMaskOf(data, m) };
   });
-  return { samples, shape, dataPath, samplesPath };
+  return { samples, numClasses: checkSampleLabels(samples, samplesPath), shape, dataPath, samplesPath };
 }

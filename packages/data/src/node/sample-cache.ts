@@ -3,6 +3,7 @@ import { Dataset } from '../dataset.js';
 import {
   SAMPLE_CACHE_HEADER_BYTES,
   decodeSampleCacheHeader,
+  hasSampleCacheMagic,
   decodeSampleCacheIndex,
   encodeSampleCacheHeader,
   type SampleCacheIndex,
@@ -89,6 +90,20 @@ export interface OpenSampleCacheOptions {
    * Default: in memory when the file is under 1 GiB.
    */
   readonly inMemory?: boolean;
+}
+
+/** True when `path` is a regular file that starts with the sample cache's magic (nothing else is read). */
+export async function isSampleCacheFile(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) return false;
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(8);
+    const { bytesRead } = await handle.read(head, 0, 8, 0);
+    return hasSampleCacheMagic(head.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
 }
 
 /**

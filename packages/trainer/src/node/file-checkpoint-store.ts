@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { removeStaleTemporaries, writeAll, writeFileAtomic } from '@skelnorm/data/node';
+import { removeStaleTemporaries, writeFileAtomic } from '@skelnorm/data/node';
 import { readTrainerState, type CheckpointFiles } from '../checkpoint/checkpoint.js';
 import type { CheckpointStore, StoredCheckpoint } from '../checkpoint/checkpoint-store.js';
 
@@ -36,8 +36,8 @@ export class FileCheckpointStore implements CheckpointStore {
     // A killed save leaves its temporary (checkpoint-sized) behind: cleared on the next one.
     await removeStaleTemporaries(this.dir);
     const path = join(this.dir, name + SUFFIX);
-    await writeAtomically(path, files.safetensors);
-    await writeAtomically(join(this.dir, `${name}.json`), new TextEncoder().encode(files.json + '\n'));
+    await writeFileAtomic(path, files.safetensors);
+    await writeFileAtomic(join(this.dir, `${name}.json`), files.json + '\n');
     await this.prune();
     return path;
   }
@@ -85,8 +85,4 @@ export class FileCheckpointStore implements CheckpointStore {
       await rm(join(this.dir, `${name}.json`), { force: true });
     }
   }
-}
-
-async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
-  await writeFileAtomic(path, (file) => writeAll(file, bytes, 0));
 }
