@@ -219,6 +219,10 @@ describe('the bad-input corpus', () => {
     expect(await refused(['doctor', run, '--backend', 'wasm', '--repair', '--out', other])).toMatch(/exists; choose another file or add --force/);
     expect(await readFile(other, 'utf8')).toBe('keep me');
 
+    expect(await refused(['eval', run, '--backend', 'wasm', '--json', other])).toMatch(/--json .*mine\.safetensors exists; choose another file or add --force/);
+    expect(await refused(['bench', '--out', other, '--no-torch'])).toMatch(/--out .*mine\.safetensors exists; choose another file or add --force/);
+    expect(await readFile(other, 'utf8')).toBe('keep me');
+
     const packData = await readFile(join(pack, 'data.npy'));
     expect(await refused(['pack', skeletons, '--out', pack, '--frames', '16', '--no-missing'])).toMatch(/already holds a pack export/);
     expect(await refused(['pack', skeletons, '--out', skeletons, '--force', '--no-missing'])).toMatch(/not only a pack export/);

@@ -6,6 +6,7 @@ import { benchTorchReference, benchTrainingThroughput, median, type BenchResult,
 import { formatFlags, parseFlags } from '../args/flags.js';
 import type { Command, CommandIO } from '../command.js';
 import { writeFileAtomic } from '../run/run-folder.js';
+import { assertFileOutputFree } from '../run/output-guard.js';
 import { chooseBackend } from '../training/backend-choice.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -19,7 +20,8 @@ const FLAGS = {
   backend: { type: 'choice', choices: ['auto', 'wasm', 'cpu'], description: 'backend of the workers and the main thread (default auto)' },
   threads: { type: 'int', description: 'PyTorch threads', min: 1, default: 2 },
   'no-torch': { type: 'boolean', description: 'skip the PyTorch reference' },
-  out: { type: 'string', description: 'JSON file (default bench-results/bench-<time>.json)', placeholder: 'FILE' },
+  out: { type: 'string', description: 'JSON file (default bench-results/bench-<time>.json); an existing one is refused unless --force', placeholder: 'FILE' },
+  force: { type: 'boolean', description: 'replace an existing --out file' },
 } as const;
 
 const usage = `Usage: skelnorm bench [options]
@@ -47,6 +49,7 @@ export const command: Command = {
   usage,
   async run(args, io: CommandIO) {
     const { flags } = parseFlags(args, FLAGS);
+    if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force });
     const prefer = flags.backend ?? 'auto';
     const backend = await chooseBackend(prefer, io);
     const common = { batchSize: flags['batch-size']!, steps: flags.steps!, warmupSteps: flags.warmup! };

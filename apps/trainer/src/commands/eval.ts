@@ -1,6 +1,7 @@
 import { evaluate, type EvaluateResult } from '@skelnorm/trainer';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command } from '../command.js';
+import { assertFileOutputFree } from '../run/output-guard.js';
 import { writeFileAtomic } from '../run/run-folder.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
@@ -14,7 +15,8 @@ const FLAGS = {
   'batch-size': { type: 'int', description: 'evaluation batch size (default 64)', min: 1 },
   'batch-stats': { type: 'boolean', description: 'also evaluate with batch statistics (BatchNorm in train mode, nothing updated)' },
   train: { type: 'boolean', description: 'also evaluate the training split (eval mode)' },
-  json: { type: 'string', description: 'write the results as JSON to FILE', placeholder: 'FILE' },
+  json: { type: 'string', description: 'write the results as JSON to FILE (an existing file is refused unless --force)', placeholder: 'FILE' },
+  force: { type: 'boolean', description: 'replace an existing --json file' },
   backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
 } as const;
 
@@ -34,6 +36,7 @@ export const command: Command = {
   usage,
   async run(args, io) {
     const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
+    if (flags.json) await assertFileOutputFree(flags.json, { force: flags.force, flag: '--json', inputs: [positionals[0]!] });
     await chooseBackend(flags.backend ?? 'auto', io);
     const loaded = await loadModelFile(positionals[0]!);
     for (const note of loaded.notes) io.err(note);
