@@ -1,33 +1,31 @@
-import { fileURLToPath } from 'node:url';
+import { defaultServerConditions, type UserConfig } from 'vite';
 import { defineConfig } from 'vitest/config';
 
-// Tests import sibling packages by name; resolve those names to sources so that tests
-// never depend on a stale dist/ build.
-const pkg = (name: string, entry = 'index.ts') =>
-  fileURLToPath(new URL(`./packages/${name}/src/${entry}`, import.meta.url));
+/**
+ * Every workspace package exports its TypeScript sources under the `source` condition, so tests
+ * (and the worker threads and child processes they start) resolve `@skelnorm/*` to sources and
+ * never depend on a stale dist/ build. One mechanism for every tool: vite/vitest here, Node's
+ * `--conditions=source` for processes, tsc's `customConditions` for type checks.
+ */
+export const SOURCE_CONDITION = 'source';
 
-export const workspaceAliases = [
-  { find: /^@skelnorm\/test-support$/, replacement: fileURLToPath(new URL('./tools/test-support/src/index.ts', import.meta.url)) },
-  { find: /^@skelnorm\/data\/node$/, replacement: pkg('data', 'node/index.ts') },
-  { find: /^@skelnorm\/data\/rx$/, replacement: pkg('data', 'rx/index.ts') },
-  { find: /^@skelnorm\/backends\/node$/, replacement: pkg('backends', 'node/index.ts') },
-  { find: /^@skelnorm\/backends$/, replacement: pkg('backends') },
-  { find: /^@skelnorm\/nn$/, replacement: pkg('nn') },
-  { find: /^@skelnorm\/norm$/, replacement: pkg('norm') },
-  { find: /^@skelnorm\/data$/, replacement: pkg('data') },
-  { find: /^@skelnorm\/models$/, replacement: pkg('models') },
-  { find: /^@skelnorm\/trainer\/node$/, replacement: pkg('trainer', 'node/index.ts') },
-  { find: /^@skelnorm\/trainer$/, replacement: pkg('trainer') },
-];
+export const sourceResolution = {
+  resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] },
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, ...defaultServerConditions] } },
+} satisfies UserConfig;
+
+/** Node flags for processes that a test starts: worker threads inherit them. */
+export const sourceExecArgv = [`--conditions=${SOURCE_CONDITION}`];
 
 export function packageTestConfig(options: { timeoutMs?: number } = {}) {
   return defineConfig({
-    resolve: { alias: workspaceAliases },
+    ...sourceResolution,
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: options.timeoutMs ?? 60_000,
       hookTimeout: 60_000,
       pool: 'forks',
+      execArgv: sourceExecArgv,
       // Two cores: one worker keeps wasm kernels from fighting over them.
       maxWorkers: 1,
     },

@@ -1,5 +1,5 @@
-import { defineConfig } from 'vite';
-import { workspaceAliases } from '../../vitest.shared.ts';
+import { defaultClientConditions, defineConfig } from 'vite';
+import { SOURCE_CONDITION } from '../../vitest.shared.ts';
 
 /**
  * Cross-origin isolation (COOP + COEP) makes `SharedArrayBuffer` available, which the threaded
@@ -15,7 +15,7 @@ export default defineConfig({
   // Relative asset URLs: `dist/` works from any folder of any static server.
   base: './',
   // `@skelnorm/*` resolve to the packages' TypeScript sources, so the app never needs a prebuilt dist/.
-  resolve: { alias: workspaceAliases },
+  resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
   server: { headers: crossOriginIsolationHeaders },
   preview: { headers: crossOriginIsolationHeaders },
   build: {

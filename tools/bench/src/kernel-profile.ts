@@ -1,7 +1,7 @@
 // Where a synchronous backend's time goes, per kernel: every kernel registered for the backend
 // is wrapped with a timer that subtracts the time of kernels it calls itself (this package's
 // wasm kernels are built from other kernels), so the rows add up to the step.
-// Usage: tsx --tsconfig tools/bench/tsconfig.json tools/bench/src/kernel-profile.ts [VARIANT] [STEPS]
+// Usage: node --conditions=source --import tsx tools/bench/src/kernel-profile.ts [VARIANT] [STEPS]
 // (cpu or wasm; WebGPU kernels only enqueue work, so wall-clock per kernel means nothing there).
 import { setupBackend, type BackendPreference } from '@skelnorm/backends';
 import { makeSeedCnnData } from './seed-cnn/seed-cnn-data.js';

@@ -1,7 +1,7 @@
 // Where one training step of a zoo model goes (default: the seed CNN with BatchNorm, per-person
 // calls, Adam, batch 32 = one data-parallel worker's share of 64), per kernel, through the
 // trainer's own step engine. Usage (from the workspace root):
-//   TSX_TSCONFIG_PATH=tools/bench/tsconfig.json npx tsx tools/bench/src/step-profile.ts \
+//   node --conditions=source --import tsx tools/bench/src/step-profile.ts \
 //     [--norm batch] [--person-mode per-person] [--batch 32] [--steps 3] [--backend wasm]
 import * as tf from '@tensorflow/tfjs-core';
 import { setupBackend, type BackendPreference } from '@skelnorm/backends';

@@ -1,2 +1,3 @@
 export { toleranceRatio } from './tolerance.js';
 export { goldenDir, ntuSamplesDir } from './reference-dirs.js';
+export { SOURCE_NODE_ARGS } from './source-process.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ntuSamplesDir } from '@skelnorm/test-support';
+import { SOURCE_NODE_ARGS, ntuSamplesDir } from '@skelnorm/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const entry = fileURLToPath(new URL('../test-support/run-cli.ts', import.meta.url));
@@ -18,7 +18,7 @@ afterAll(async () => {
 /** Runs the CLI in a child process whose stdout reader goes away after the first chunk (`| head -1`). */
 function runWithClosedStdout(args: string[]): Promise<{ code: number | null; stderr: string; first: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, entry, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let first = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { SOURCE_NODE_ARGS } from '@skelnorm/test-support';
 import { describe, expect, it } from 'vitest';
 import { setupBackend } from '../index.js';
 import { dawnSwiftShaderEnv } from '../node/index.js';
@@ -27,7 +28,7 @@ describe('node-webgpu (Dawn)', () => {
     await setupBackend({ prefer: 'cpu' });
     const expected = await runTinyTrainingStep();
 
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child], {
+    const { stdout } = await promisify(execFile)(process.execPath, [...SOURCE_NODE_ARGS, child], {
       env: swiftShader.env,
       timeout: 170_000,
       maxBuffer: 1 << 20,

@@ -3,13 +3,14 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SOURCE_NODE_ARGS } from '@skelnorm/test-support';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Module } from '@skelnorm/nn';
 import { fit, readTrainerState, type TrainEvent } from '../index.js';
 import { killTestRun } from '../test-support/kill-test-run.js';
 import { useCpu } from '../test-support/tf.js';
 import { FileCheckpointStore } from './index.js';
-import { sourceBootstrap } from './worker-entry.js';
 
 beforeAll(useCpu);
 
@@ -52,7 +53,7 @@ describe('FileCheckpointStore', () => {
     reference.model.dispose();
 
     const dir = await mkdtemp(join(tmpdir(), 'skelnorm-kill-'));
-    const child = spawn(process.execPath, ['--input-type=module', '-e', sourceBootstrap('train-child', new URL('../test-support/x.ts', import.meta.url).href)], {
+    const child = spawn(process.execPath, [...SOURCE_NODE_ARGS, fileURLToPath(new URL('../test-support/train-child.ts', import.meta.url))], {
       env: { ...process.env, SKELNORM_CKPT_DIR: dir, SKELNORM_HOLD_AT: '6' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

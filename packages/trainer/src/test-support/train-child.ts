@@ -1,6 +1,6 @@
 // A training process for the SIGKILL test: trains TinyNet with a checkpoint after every step,
 // resuming from the latest one, and prints `checkpoint <globalStep>` lines. Runs from sources
-// (tsx + tsconfig.worker.json); SKELNORM_CKPT_DIR names the checkpoint directory. From step
+// (SOURCE_NODE_ARGS); SKELNORM_CKPT_DIR names the checkpoint directory. From step
 // SKELNORM_HOLD_AT on it holds after announcing a checkpoint, mid-epoch, until it is killed: the test
 // kills it there, never racing a run that might finish first.
 import { setupBackend } from '@skelnorm/backends';

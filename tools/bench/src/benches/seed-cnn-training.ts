@@ -44,10 +44,9 @@ async function runTfjs(variant: string, warmup: number, steps: number, dataDir: 
     // Real GPUs need no help; without one, SwiftShader (Chromium's CPU Vulkan) is what there is.
     if (swiftShader.ok && process.env['VK_ICD_FILENAMES'] === undefined) env = swiftShader.env;
   }
-  const tsconfig = fileURLToPath(new URL('../../tsconfig.json', import.meta.url));
   try {
-    const { stdout } = await run(process.execPath, ['--import', import.meta.resolve('tsx'), worker, variant, dataDir, String(warmup), String(steps)], {
-      env: { ...env, TSX_TSCONFIG_PATH: tsconfig },
+    const { stdout } = await run(process.execPath, ['--conditions=source', '--import', import.meta.resolve('tsx'), worker, variant, dataDir, String(warmup), String(steps)], {
+      env,
       maxBuffer: 1 << 20,
       timeout: 30 * 60_000,
     });
