@@ -1,4 +1,4 @@
-import { SeededRandom } from './seeded-random.js';
+import { Generator } from '@skelnorm/nn';
 import { collateSkeletons, type SkeletonBatch } from './skeleton-batch.js';
 import type { SkeletonSample } from './skeleton-sample.js';
 
@@ -168,7 +168,7 @@ export class Dataset<T> implements AsyncIterable<T> {
   }
 
   /**
-   * A new random order every epoch: epoch `e` uses `new SeededRandom(seed, e)`, so the same seed
+   * A new random order every epoch: epoch `e` uses `new Generator(seed, e)`, so the same seed
    * gives the same order for the same epoch, every element exactly once per epoch. Shuffles the
    * whole set unless `window` is given.
    */
@@ -182,7 +182,7 @@ export class Dataset<T> implements AsyncIterable<T> {
     if (window === undefined && get && size !== null) {
       let cached: { epoch: number; order: Int32Array } | null = null;
       const orderOf = (epoch: number) => {
-        if (cached?.epoch !== epoch) cached = { epoch, order: new SeededRandom(seed, epoch).permutation(size) };
+        if (cached?.epoch !== epoch) cached = { epoch, order: new Generator(seed, epoch).permutation(size) };
         return cached.order;
       };
       return Dataset.indexed(size, (i, epoch) => get(orderOf(epoch)[i]!, epoch));
@@ -192,11 +192,11 @@ export class Dataset<T> implements AsyncIterable<T> {
       return Dataset.streamed(async function* (epoch) {
         const all: T[] = [];
         for await (const value of upstream(epoch)) all.push(value);
-        yield* new SeededRandom(seed, epoch).shuffle(all);
+        yield* new Generator(seed, epoch).shuffle(all);
       }, size);
     }
     return Dataset.streamed(async function* (epoch) {
-      const random = new SeededRandom(seed, epoch);
+      const random = new Generator(seed, epoch);
       const buffer: T[] = [];
       for await (const value of upstream(epoch)) {
         if (buffer.length < window) {

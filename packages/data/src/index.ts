@@ -38,8 +38,6 @@ export type { CentreOnJointOptions, AlignViewOptions, Matrix3 } from './spatial-
 
 export { foldPersons, unfoldPersons, maxMergePersons, personMask } from './persons.js';
 export type { MaxMergePersonsOptions } from './persons.js';
-export { SeededRandom } from './seeded-random.js';
-export type { SeededRandomState } from './seeded-random.js';
 export { Dataset } from './dataset.js';
 export type { ElementInfo, ShuffleOptions, BatchOptions } from './dataset.js';
 export { collateSkeletons } from './skeleton-batch.js';

@@ -1,5 +1,5 @@
 import { NtuJoint } from './kinect-joints.js';
-import type { SeededRandom } from './seeded-random.js';
+import type { Generator } from '@skelnorm/nn';
 import { withSample, type SkeletonSample } from './skeleton-sample.js';
 
 /**
@@ -153,7 +153,7 @@ export function rotationFromAngles(a: number, b: number, c: number): Matrix3 {
  * Training augmentation (CTR-GCN's `random_rot`): one rotation per sample, angles about x, y and z
  * each uniform in `[-maxAngle, maxAngle]` radians (default 0.3), `R = Rz Ry Rx`.
  */
-export function randomRotation(sample: SkeletonSample, random: SeededRandom, options: { readonly maxAngle?: number } = {}): SkeletonSample {
+export function randomRotation(sample: SkeletonSample, random: Generator, options: { readonly maxAngle?: number } = {}): SkeletonSample {
   const theta = options.maxAngle ?? 0.3;
   const a = random.uniform(-theta, theta);
   const b = random.uniform(-theta, theta);

@@ -1,4 +1,4 @@
-import type { SeededRandom } from './seeded-random.js';
+import type { Generator } from '@skelnorm/nn';
 import { withSample, type SkeletonSample } from './skeleton-sample.js';
 
 /**
@@ -139,7 +139,7 @@ export function resampleFrames(sample: SkeletonSample, frames: number, options: 
 export function randomCropResize(
   sample: SkeletonSample,
   frames: number,
-  random: SeededRandom,
+  random: Generator,
   options: { readonly minRatio?: number; readonly maxRatio?: number } = {},
 ): SkeletonSample {
   const minRatio = options.minRatio ?? 0.5;

@@ -21,8 +21,31 @@ export const NTU_PARENTS: readonly number[] = ntuJointParents;
 /** The 24 bones as (joint, parent) pairs. */
 export const NTU_BONES: readonly (readonly [number, number])[] = ntuBones;
 
-/** Hops from every joint to `center` over the bones (breadth-first). */
-export function hopsToCenter(numJoints: number, bones: readonly (readonly [number, number])[], center: number): number[] {
+/**
+ * The NTU graph as the official ST-GCN draws it (`net/utils/graph.py`, layout `ntu-rgb+d`; CTR-GCN's
+ * `graph/ntu_rgb_d.py` copies the list): the data package's tree except at the hands, where each hand
+ * tip hangs off the thumb (tip - thumb - hand) instead of off the hand. 24 (joint, neighbour) pairs.
+ */
+export const NTU_STGCN_EDGES: readonly (readonly [number, number])[] = Object.freeze(
+  NTU_BONES.map(([joint, parent]) => Object.freeze([joint, stgcnHandTipNeighbour(joint) ?? parent] as const)),
+);
+
+function stgcnHandTipNeighbour(joint: number): number | undefined {
+  if (joint === NtuJoint.leftHandTip) return NtuJoint.leftThumb;
+  if (joint === NtuJoint.rightHandTip) return NtuJoint.rightThumb;
+  return undefined;
+}
+
+/**
+ * Hops from every joint to `center` over the bones (breadth-first). Joints more than `maxHop` hops
+ * away get Infinity, as the reference's `get_hop_distance(max_hop)` leaves them. Default: no cap.
+ */
+export function hopsToCenter(
+  numJoints: number,
+  bones: readonly (readonly [number, number])[],
+  center: number,
+  maxHop = Infinity,
+): number[] {
   const neighbours: number[][] = Array.from({ length: numJoints }, () => []);
   for (const [a, b] of bones) {
     neighbours[a]?.push(b);
@@ -40,13 +63,13 @@ export function hopsToCenter(numJoints: number, bones: readonly (readonly [numbe
       }
     }
   }
-  return hops;
+  return hops.map((h) => (h > maxHop ? Infinity : h));
 }
 
 /**
- * ST-GCN's spatial partition (Yan et al. 2018, Sec. 3.4; `strategy='spatial'` with max_hop 1 in the
- * reference `net/utils/graph.py`). The neighbourhood of a joint w is w itself and the joints one bone
- * away; each edge v -> w goes to one of 3 subsets by the joints' distances to the centre of gravity:
+ * ST-GCN's spatial partition (Yan et al. 2018, Sec. 3.4; `strategy='spatial'` in the reference
+ * `net/utils/graph.py`). The neighbourhood of a joint w is w itself and the joints one edge away;
+ * each edge v -> w goes to one of 3 subsets by the joints' hop distances to the centre of gravity:
  * k = 0 the joint itself, k = 1 a neighbour v at least as far from the centre as w, k = 2 a
  * neighbour nearer the centre. Values are normalized by the neighbourhood size of w:
  * A_k[v][w] = 1 / |N(w)| (the reference's A D^-1 with D_ww = sum_v A_vw).
@@ -54,25 +77,27 @@ export function hopsToCenter(numJoints: number, bones: readonly (readonly [numbe
  * Returned as a flat Float32Array of shape [3, V, V] indexed [k][v][w]: the graph conv computes
  * y[w] = sum_k sum_v x_k[v] A_k[v][w], as the reference's `einsum('nkctv,kvw->nctw')`.
  *
- * Distances here are the true hop counts over the tree. The reference computes them with
- * max_hop = 1, so every pair of joints more than one bone from the centre compares "inf == inf"
- * and lands in subset 1; a checkpoint of the reference carries its own `A` buffer and loads it.
+ * The defaults reproduce the reference's `Graph('ntu-rgb+d', 'spatial')` exactly, quirks included:
+ * its edges ({@link NTU_STGCN_EDGES}) and its hop distances capped at `max_hop = 1`, so that two
+ * joints both more than one hop from the centre compare "inf >= inf" and land in subset 1 whatever
+ * their true distances (`maxHop: Infinity` gives the partition by true distances instead).
  */
 export function spatialPartition(
   numJoints: number = NTU_JOINTS,
-  bones: readonly (readonly [number, number])[] = NTU_BONES,
+  edges: readonly (readonly [number, number])[] = NTU_STGCN_EDGES,
   center: number = NTU_CENTER,
+  maxHop = 1,
 ): Float32Array {
   const v = numJoints;
   const adjacent = new Uint8Array(v * v);
   for (let i = 0; i < v; i++) adjacent[i * v + i] = 1;
-  for (const [a, b] of bones) {
+  for (const [a, b] of edges) {
     adjacent[a * v + b] = 1;
     adjacent[b * v + a] = 1;
   }
   const degree = new Float32Array(v);
   for (let from = 0; from < v; from++) for (let to = 0; to < v; to++) degree[to]! += adjacent[from * v + to]!;
-  const hops = hopsToCenter(v, bones, center);
+  const hops = hopsToCenter(v, edges, center, maxHop);
   const a = new Float32Array(3 * v * v);
   for (let from = 0; from < v; from++) {
     for (let to = 0; to < v; to++) {

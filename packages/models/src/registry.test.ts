@@ -6,7 +6,7 @@ beforeAll(() => useBackend());
 
 describe('model registry', () => {
   it('lists the models with JSON-serializable option schemas', () => {
-    expect(modelNames()).toEqual(['seed-cnn', 'hcn', 'stgcn']);
+    expect(modelNames()).toEqual(['seed-cnn', 'hcn', 'stgcn', 'ctrgcn']);
     const infos = listModels();
     expect(infos.map((i) => i.name)).toEqual(modelNames());
     expect(JSON.parse(JSON.stringify(infos))).toEqual(infos);
@@ -26,7 +26,7 @@ describe('model registry', () => {
   });
 
   it('rejects unknown models and bad options with every problem listed', () => {
-    expect(() => createModel('resnet')).toThrow(/Unknown model 'resnet'; registered models: seed-cnn, hcn, stgcn/);
+    expect(() => createModel('resnet')).toThrow(/Unknown model 'resnet'; registered models: seed-cnn, hcn, stgcn, ctrgcn/);
     expect(() => createModel('seed-cnn', { norm: 'batchnorm', bnMomentum: 2, frame: 64 })).toThrow(
       /option 'norm': expected one of none, batch, layer, group, frozen, masked-batch, got "batchnorm".*option 'bnMomentum': must be <= 1, got 2.*unknown option 'frame'/,
     );

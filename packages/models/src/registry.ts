@@ -1,4 +1,5 @@
 import type { Module } from '@skelnorm/nn';
+import { CtrGcn, ctrgcnInfo, type CtrGcnOptions } from './ctrgcn.js';
 import { Hcn, hcnInfo, type HcnOptions } from './hcn.js';
 import { validateOptions, type ModelInfo } from './option-schema.js';
 import { SeedCnn, seedCnnInfo, type SeedCnnOptions } from './seed-cnn.js';
@@ -9,6 +10,7 @@ export interface ModelOptionsByName {
   'seed-cnn': SeedCnnOptions;
   hcn: HcnOptions;
   stgcn: StGcnOptions;
+  ctrgcn: CtrGcnOptions;
 }
 
 export type ModelName = keyof ModelOptionsByName;
@@ -33,9 +35,10 @@ const REGISTRY = new Map<string, Entry>([
   ['seed-cnn', { info: seedCnnInfo, create: (o) => new SeedCnn(o) }],
   ['hcn', { info: hcnInfo, create: (o) => new Hcn(o) }],
   ['stgcn', { info: stgcnInfo, create: (o) => new StGcn(o) }],
+  ['ctrgcn', { info: ctrgcnInfo, create: (o) => new CtrGcn(o) }],
 ]);
 
-/** The registered model names: `seed-cnn`, `hcn`, `stgcn`. */
+/** The registered model names: `seed-cnn`, `hcn`, `stgcn`, `ctrgcn`. */
 export function modelNames(): ModelName[] {
   return [...REGISTRY.keys()] as ModelName[];
 }

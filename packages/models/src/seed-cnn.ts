@@ -15,6 +15,7 @@ import { DROPOUT_KINDS, makeDropout, type DropoutKind } from './dropout-kind.js'
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
 import { withDefaults, type ModelInfo } from './option-schema.js';
 import { assertSkeletonBatch } from './skeleton-batch.js';
+import { callPersonSparse, readPersonPresence } from './seed-cnn-sparse.js';
 
 /**
  * How the persons of a sample go through the shared conv stack:
@@ -51,6 +52,12 @@ export interface SeedCnnOptions {
   persons?: number;
   /** Seed of the generator for weight init and dropout masks. Default 0. */
   seed?: number;
+  /**
+   * Compute the conv stack once for all absent (all-zero) persons of a call and count that
+   * representative with its multiplicity in BatchNorm statistics and gradients: the dense numbers
+   * for less work. Default true; false runs every person slot.
+   */
+  personSparse?: boolean;
 }
 
 const DEFAULTS = {
@@ -65,6 +72,7 @@ const DEFAULTS = {
   frames: 64,
   persons: 2,
   seed: 0,
+  personSparse: true,
 } as const satisfies Required<SeedCnnOptions>;
 
 export type ResolvedSeedCnnOptions = {
@@ -92,6 +100,7 @@ export const seedCnnInfo: ModelInfo = {
     { name: 'frames', type: 'integer', default: DEFAULTS.frames, min: 8, description: 'frames T of the input' },
     { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M of the input' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
+    { name: 'personSparse', type: 'boolean', default: DEFAULTS.personSparse, description: 'compute absent (all-zero) persons once, counted with their multiplicity (same numbers as dense)' },
   ],
 };
 
@@ -158,25 +167,30 @@ export class SeedCnn extends Module {
 
   /** [N, M, T, 25, 3] -> logits [N, numClasses]. */
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
-    const { frames, persons, personMode, norm } = this.config;
+    const { frames, persons, personMode, norm, personSparse } = this.config;
     assertSkeletonBatch('seed-cnn', x, { frames, persons, joints: JOINTS, channels: CHANNELS });
     const masked = norm === 'masked-batch';
     const stack = (input: tf.Tensor, ctx: ForwardContext) =>
       this.conv3.call(this.conv2.call(this.conv1.call(input, ctx), ctx), ctx);
+    // Sample-major presence [N * M]; undefined runs every person (dense).
+    const present = personSparse ? readPersonPresence(x) : undefined;
+    const run = (input: tf.Tensor, rows: ArrayLike<number> | undefined, ctx: ForwardContext) =>
+      rows ? callPersonSparse(stack, input, rows, ctx) : stack(input, ctx);
     let merged: tf.Tensor;
     if (personMode === 'folded') {
       const mask = masked ? tf.reshape(personMask(x), [-1]) : undefined;
-      const maps = stack(foldPersons(x), { ...context, ...(mask ? { mask } : {}) });
+      const maps = run(foldPersons(x), present, { ...context, ...(mask ? { mask } : {}) });
       merged = maxMergePersons(maps, persons);
     } else {
-      const present = masked ? tf.unstack(personMask(x), 1) : [];
+      const present2d = masked ? tf.unstack(personMask(x), 1) : [];
+      const n = x.shape[0] ?? 0;
       // The slot is passed in both per-person modes: plain BatchNorm ignores it, and it lets
       // norm's `repair` give a shared layer one set of statistics per person without retraining.
-      const maps = tf.unstack(x, 1).map((person, m) => stack(person, {
-        ...context,
-        slot: m,
-        ...(masked ? { mask: present[m] } : {}),
-      }));
+      const maps = tf.unstack(x, 1).map((person, m) => run(
+        person,
+        present && Array.from({ length: n }, (_, i) => present[i * persons + m]!),
+        { ...context, slot: m, ...(masked ? { mask: present2d[m] } : {}) },
+      ));
       merged = maps.reduce((a, b) => tf.maximum(a, b));
     }
     return this.fc2.call(this.fc1.call(this.flatten.call(merged), context), context);

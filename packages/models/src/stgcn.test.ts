@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { Generator } from '@skelnorm/nn';
+import { Generator, readSafetensors } from '@skelnorm/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConvTemporalGraphical, NTU_BONES, NTU_CENTER, StGcn, createModel, hopsToCenter, spatialPartition } from './index.js';
-import { skeletonBatch, trainSteps, useBackend } from './test-support/tf.js';
+import { ConvTemporalGraphical, NTU_BONES, NTU_CENTER, NTU_STGCN_EDGES, StGcn, createModel, hopsToCenter, spatialPartition } from './index.js';
+import { goldenDir, skeletonBatch, trainSteps, useBackend } from './test-support/tf.js';
 
 beforeAll(() => useBackend());
 
@@ -19,6 +21,25 @@ describe('NTU graph and spatial partition', () => {
     expect(hops[21]).toBe(5);
   });
 
+  it("draws ST-GCN's edges: the data tree with each hand tip on the thumb, not the hand", () => {
+    const differs = NTU_STGCN_EDGES.filter(([j, p], i) => NTU_BONES[i]![0] !== j || NTU_BONES[i]![1] !== p);
+    // net/utils/graph.py, 1-based: (22, 23), (24, 25) -> left tip 21 on left thumb 22, right tip 23 on right thumb 24.
+    expect(differs).toEqual([[21, 22], [23, 24]]);
+    expect(hopsToCenter(V, NTU_STGCN_EDGES, NTU_CENTER)[21]).toBe(6);
+    // The reference's hop distances stop at max_hop = 1.
+    expect(hopsToCenter(V, NTU_STGCN_EDGES, NTU_CENTER, 1).filter(Number.isFinite)).toHaveLength(5);
+  });
+
+  it("equals the official Graph('ntu-rgb+d', 'spatial').A stored in the golden file", () => {
+    const file = readSafetensors(readFileSync(join(goldenDir(), 'stgcn_official.safetensors')), 'stgcn_official.safetensors');
+    const reference = file.tensors['initial.A']!;
+    expect(reference.shape).toEqual([3, V, V]);
+    const a = spatialPartition();
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - reference.data[i]!));
+    expect(worst).toBeLessThan(1e-7);
+  });
+
   it('splits each neighbourhood into self, farther and nearer joints, columns summing to 1', () => {
     const a = spatialPartition();
     const at = (k: number, from: number, to: number) => a[k * V * V + from * V + to]!;
@@ -33,8 +54,12 @@ describe('NTU graph and spatial partition', () => {
     // The centre (20) has neighbours 1, 2, 4, 8, all farther: 1/5 each in subset 1, nothing nearer.
     for (const j of [1, 2, 4, 8]) expect(at(1, j, 20)).toBeCloseTo(0.2, 6);
     for (let j = 0; j < V; j++) expect(at(2, j, 20)).toBe(0);
-    // A leaf (right foot 19): itself and its parent 18 (nearer): 1/2 each.
-    expect([at(0, 19, 19), at(2, 18, 19)]).toEqual([0.5, 0.5]);
+    // A leaf (right foot 19): itself and its parent 18, nearer in truth, but both lie beyond max_hop = 1
+    // ("inf >= inf" in the reference), so 18 counts as "not nearer": 1/2 each in subsets 0 and 1.
+    expect([at(0, 19, 19), at(1, 18, 19), at(2, 18, 19)]).toEqual([0.5, 0.5, 0]);
+    // By true distances (maxHop Infinity) 18 is nearer: subset 2.
+    const byTrueHops = spatialPartition(V, NTU_BONES, NTU_CENTER, Infinity);
+    expect(byTrueHops[2 * V * V + 18 * V + 19]).toBe(0.5);
   });
 });
 
@@ -70,21 +95,24 @@ describe('stgcn', () => {
   const edge = 3 * V * V;
 
   it('counts the parameters of net/st_gcn.py (paper width) and of the small preset', () => {
-    const paper = 2 * 150 // data_bn over M*V*C = 2*25*3
+    const paper = 2 * 75 // data_bn over V*C = 25*3
       + block(3, 64, 1, false) + 3 * block(64, 64, 1, true) + block(64, 128, 2, true) + 2 * block(128, 128, 1, true)
       + block(128, 256, 2, true) + 2 * block(256, 256, 1, true)
       + 10 * edge + (256 * 60 + 60);
-    expect(paper).toBe(3_098_982);
-    const small = 300 + block(3, 16, 1, false) + block(16, 16, 1, true) + block(16, 32, 2, true) + block(32, 32, 1, true)
+    expect(paper).toBe(3_098_832);
+    const small = 150 + block(3, 16, 1, false) + block(16, 16, 1, true) + block(16, 32, 2, true) + block(32, 32, 1, true)
       + block(32, 64, 2, true) + block(64, 64, 1, true) + 6 * edge + (64 * 60 + 60);
-    expect(small).toBe(140_810);
+    expect(small).toBe(140_660);
     for (const [width, count] of [['paper', paper], ['small', small]] as const) {
       const model = new StGcn({ width });
       expect(model.numParameters(), width).toBe(count);
       model.dispose();
     }
-    const plain = new StGcn({ width: 'small', edgeImportance: false, norm: 'none', dataNorm: false });
-    expect(plain.numParameters()).toBe(small - 300 - 6 * edge - 2 * (2 * 16 + 2 * 16 + 3 * 32 + 2 * 32 + 3 * 64 + 2 * 64));
+    const perSlot = new StGcn({ width: 'small', dataNorm: 'MVC' });
+    expect(perSlot.numParameters()).toBe(small + 150); // data_bn over M*V*C = 150 channels
+    perSlot.dispose();
+    const plain = new StGcn({ width: 'small', edgeImportance: false, norm: 'none', dataNorm: 'none' });
+    expect(plain.numParameters()).toBe(small - 150 - 6 * edge - 2 * (2 * 16 + 2 * 16 + 3 * 32 + 2 * 32 + 3 * 64 + 2 * 64));
     plain.dispose();
   });
 
@@ -121,6 +149,44 @@ describe('stgcn', () => {
       model.dispose();
     }
     x.dispose();
+  });
+
+  it("data_bn 'VC' takes one mean over every person slot, absent persons' zeros included; 'MVC' one per slot", async () => {
+    const [n, m, t, c] = [2, 2, 4, 3];
+    const x = skeletonBatch(n, m, t, V, c, [[0, 1]]);
+    const data = await x.data();
+    // Hand calculation: batch mean of channel v*C + c over (N, M, T) for VC, over (N, T) per slot for MVC.
+    const mean = (slots: number[], v: number, ci: number) => {
+      let sum = 0;
+      for (let ni = 0; ni < n; ni++) for (const mi of slots) for (let ti = 0; ti < t; ti++) sum += data[(((ni * m + mi) * t + ti) * V + v) * c + ci]!;
+      return sum / (n * slots.length * t);
+    };
+    for (const dataNorm of ['VC', 'MVC'] as const) {
+      const model = new StGcn({ width: 'small', dataNorm, dropout: 0 });
+      tf.dispose(model.call(x)); // one training step: running_mean = 0.1 * batch mean
+      const state = model.data_bn.stateDict();
+      const running = await state['running_mean']!.data();
+      tf.dispose(state);
+      const expected = dataNorm === 'VC'
+        ? Array.from({ length: V * c }, (_, i) => 0.1 * mean([0, 1], Math.floor(i / c), i % c))
+        : Array.from({ length: m * V * c }, (_, i) => 0.1 * mean([Math.floor(i / (V * c))], Math.floor(i / c) % V, i % c));
+      expect(running.length, dataNorm).toBe(expected.length);
+      expected.forEach((e, i) => expect(running[i], `${dataNorm} channel ${i}`).toBeCloseTo(e, 6));
+      model.dispose();
+    }
+    x.dispose();
+  });
+
+  it("takes any number of persons unless data_bn is per slot ('MVC')", () => {
+    const x = skeletonBatch(1, 3, 4);
+    const model = new StGcn({ width: 'small', numClasses: 5 }).eval();
+    const y = model.call(x);
+    expect(y.shape).toEqual([1, 5]);
+    const perSlot = new StGcn({ width: 'small', dataNorm: 'MVC' });
+    expect(() => perSlot.call(x)).toThrow(/stgcn: expected a skeleton batch \[N, 2, T, 25, 3\]/);
+    tf.dispose([x, y]);
+    model.dispose();
+    perSlot.dispose();
   });
 
   it('one Adam step lowers the loss on a fixed batch (small width)', async () => {

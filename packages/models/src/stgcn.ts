@@ -16,6 +16,17 @@ export type StGcnWidth = 'paper' | 'small';
 
 export const STGCN_WIDTHS: readonly StGcnWidth[] = ['paper', 'small'];
 
+/**
+ * How `data_bn` normalizes the input, a BatchNorm1d with statistics over the batch and T:
+ * - `VC`: the official ST-GCN's (`net/st_gcn.py`): V*C channels, persons folded into the batch, so
+ *   one set of statistics covers every person slot, absent (all-zero) persons included;
+ * - `MVC`: M*V*C channels, separate statistics per person slot (older ST-GCN code);
+ * - `none`: no input normalization.
+ */
+export type StGcnDataNorm = 'VC' | 'MVC' | 'none';
+
+export const STGCN_DATA_NORMS: readonly StGcnDataNorm[] = ['VC', 'MVC', 'none'];
+
 /** [inChannels (0 = the input's C), outChannels, temporal stride, residual] per block. */
 const PLANS: Record<StGcnWidth, readonly (readonly [number, number, number, boolean])[]> = {
   paper: [
@@ -37,8 +48,8 @@ export interface StGcnOptions {
   width?: StGcnWidth;
   /** Normalization inside the blocks (after gcn, after the temporal conv, in conv residuals). Default `batch`. */
   norm?: ModelNorm;
-  /** `data_bn`, the BatchNorm1d over M*V*C input channels (frozen when norm is `frozen`). Default true. */
-  dataNorm?: boolean;
+  /** `data_bn` over V*C channels (the official model), M*V*C channels, or none; frozen when norm is `frozen`. Default `VC`. */
+  dataNorm?: StGcnDataNorm;
   /** BatchNorm momentum, PyTorch convention (null = cumulative). Default 0.1. */
   bnMomentum?: number | null;
   /** Default true. */
@@ -51,7 +62,7 @@ export interface StGcnOptions {
   edgeImportance?: boolean;
   /** Temporal kernel size. Default 9. */
   temporalKernel?: number;
-  /** Person slots M (data_bn has M*V*C channels). Default 2. */
+  /** Person slots M; only `dataNorm: 'MVC'` fixes them (M*V*C channels), the others take any M. Default 2. */
   persons?: number;
   /** Input channels C. Default 3. */
   inChannels?: number;
@@ -63,7 +74,7 @@ const DEFAULTS = {
   numClasses: 60,
   width: 'paper',
   norm: 'batch',
-  dataNorm: true,
+  dataNorm: 'VC',
   bnMomentum: 0.1,
   trackRunningStats: true,
   normGroups: 32,
@@ -85,36 +96,40 @@ export const stgcnInfo: ModelInfo = {
     { name: 'numClasses', type: 'integer', default: DEFAULTS.numClasses, min: 1, description: 'output classes' },
     { name: 'width', type: 'enum', default: DEFAULTS.width, choices: STGCN_WIDTHS, description: 'paper (10 blocks, 64-256 channels) or small (6 blocks, 16-64, for CPU)' },
     { name: 'norm', type: 'enum', default: DEFAULTS.norm, choices: MODEL_NORMS, description: 'normalization inside the blocks' },
-    { name: 'dataNorm', type: 'boolean', default: DEFAULTS.dataNorm, description: 'data_bn over the M*V*C input channels' },
+    { name: 'dataNorm', type: 'enum', default: DEFAULTS.dataNorm, choices: STGCN_DATA_NORMS, description: 'data_bn over V*C channels with persons folded (official), per person slot (M*V*C), or none' },
     { name: 'bnMomentum', type: 'number', default: DEFAULTS.bnMomentum, min: 0, max: 1, nullable: true, description: 'BatchNorm momentum, PyTorch convention (null = cumulative average)' },
     { name: 'trackRunningStats', type: 'boolean', default: DEFAULTS.trackRunningStats, description: 'BatchNorm keeps running statistics' },
     { name: 'normGroups', type: 'integer', default: DEFAULTS.normGroups, min: 1, description: 'groups of GroupNorm' },
     { name: 'dropout', type: 'number', default: DEFAULTS.dropout, min: 0, max: 0.99, description: 'dropout in each block' },
     { name: 'edgeImportance', type: 'boolean', default: DEFAULTS.edgeImportance, description: 'learnable edge importance per block' },
     { name: 'temporalKernel', type: 'integer', default: DEFAULTS.temporalKernel, min: 1, description: 'temporal kernel size (odd)' },
-    { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M' },
+    { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: "person slots M (fixed only by dataNorm 'MVC')" },
     { name: 'inChannels', type: 'integer', default: DEFAULTS.inChannels, min: 1, description: 'input channels C' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
   ],
 };
 
 /**
- * ST-GCN (Yan et al. 2018) on the NTU 25-joint graph with the spatial partition (K = 3).
+ * ST-GCN (Yan et al. 2018) as the official `net/st_gcn.py` `Model(in_channels=3, num_class,
+ * graph_args={layout: 'ntu-rgb+d', strategy: 'spatial'}, edge_importance_weighting=True)`: at
+ * `width: 'paper'`, `dataNorm: 'VC'`, `norm: 'batch'` it computes what the reference computes
+ * (`../shared/golden/stgcn_official.safetensors` replays it) and loads its checkpoints as they are.
  *
- * Input [N, M, T, 25, C] -> `data_bn` (BatchNorm1d over the M*V*C channels, statistics over N and
- * T) -> persons folded into the batch [N*M, T, V, C] -> blocks (graph conv, 9-frame temporal conv,
- * residual) -> global average pooling over T and V -> mean over persons -> `fcn` (a 1x1 conv, as the
- * reference) -> logits [N, K]. Any T (global pooling). With `norm: 'masked-batch'` the blocks'
- * BatchNorm statistics skip absent (all-zero) persons.
+ * Input [N, M, T, 25, C] -> `data_bn` (BatchNorm1d, statistics over the batch and T; see
+ * {@link StGcnDataNorm}) -> persons folded into the batch [N*M, T, V, C] -> blocks (graph conv,
+ * 9-frame temporal conv, residual) -> global average pooling over T and V -> mean over persons ->
+ * `fcn` (a 1x1 conv, as the reference) -> logits [N, K]. Any T (global pooling). With
+ * `norm: 'masked-batch'` the blocks' BatchNorm statistics skip absent (all-zero) persons.
  *
- * State-dict names as `net/st_gcn.py`: `A` (buffer [3, 25, 25]), `data_bn.*`,
- * `st_gcn_networks.{i}.gcn.conv.*`, `.tcn.{0,2,3}.*`, `.residual.{0,1}.*`, `edge_importance.{i}`,
- * `fcn.*`; a checkpoint of the reference saved as safetensors loads with its own `A`.
+ * State-dict names as `net/st_gcn.py`: `A` (buffer [3, 25, 25], the reference's spatial partition,
+ * see `spatialPartition`), `data_bn.*`, `st_gcn_networks.{i}.gcn.conv.*`, `.tcn.{0,2,3}.*`,
+ * `.residual.{0,1}.*`, `edge_importance.{i}`, `fcn.*`.
  *
- * Parameters (K = 60 classes, batch norm, edge importance): `paper` **3,098,982** (data_bn 300,
- * blocks 3,064,512 — e.g. block 64->64: gcn 64*192+192, BN 128, temporal conv 64*64*9+64, BN 128 —,
- * edge importance 10 * 3*25*25 = 18,750, fcn 256*60+60 = 15,420); `small` **140,810** (blocks
- * 125,360, edge importance 6 * 1,875, fcn 64*60+60). The test recounts both from the blocks.
+ * Parameters (K = 60 classes, batch norm, edge importance, `VC`): `paper` **3,098,832** (data_bn
+ * 2 * 75 = 150, blocks 3,064,512 — e.g. block 64->64: gcn 64*192+192, BN 128, temporal conv
+ * 64*64*9+64, BN 128 —, edge importance 10 * 3*25*25 = 18,750, fcn 256*60+60 = 15,420); `small`
+ * **140,660** (blocks 125,360, edge importance 6 * 1,875, fcn 64*60+60). `MVC` adds 150 (data_bn
+ * over 150 channels). The test recounts both from the blocks.
  */
 export class StGcn extends Module {
   readonly modelName = 'stgcn';
@@ -136,8 +151,8 @@ export class StGcn extends Module {
     const partitions = 3;
     const v = NTU_JOINTS;
     this.A = this.registerBuffer('A', tf.tensor3d(spatialPartition(), [partitions, v, v]));
-    const dataChannels = config.persons * v * config.inChannels;
-    this.data_bn = this.registerModule('data_bn', !config.dataNorm
+    const dataChannels = (config.dataNorm === 'MVC' ? config.persons : 1) * v * config.inChannels;
+    this.data_bn = this.registerModule('data_bn', config.dataNorm === 'none'
       ? new Identity()
       : makeNorm(config.norm === 'frozen' ? 'frozen' : 'batch', dataChannels, 1, settings));
     const plan = PLANS[config.width];
@@ -167,16 +182,30 @@ export class StGcn extends Module {
 
   /** [N, M, T, 25, C] -> logits [N, numClasses]. */
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
-    const { persons, inChannels, norm } = this.config;
-    assertSkeletonBatch('stgcn', x, { persons, joints: NTU_JOINTS, channels: inChannels });
-    const [n = 0, m = 0, t = 0, v = 0, c = 0] = x.shape;
-    // data_bn sees (N, M*V*C, T) in PyTorch: channel m*V*C + v*C + c, statistics over N and T.
-    const flat = tf.reshape(tf.transpose(x, [0, 2, 1, 3, 4]), [n, t, m * v * c]);
-    const normalized = tf.transpose(tf.reshape(this.data_bn.call(flat, context), [n, t, m, v, c]), [0, 2, 1, 3, 4]);
+    const { persons, inChannels, norm, dataNorm } = this.config;
+    assertSkeletonBatch('stgcn', x, { ...(dataNorm === 'MVC' ? { persons } : {}), joints: NTU_JOINTS, channels: inChannels });
+    const [n = 0, m = 0] = x.shape;
+    const normalized = this.normalizeInput(x, context);
     const mask = norm === 'masked-batch' ? tf.reshape(personMask(x), [-1]) : undefined;
     const features = this.st_gcn_networks.call(foldPersons(normalized), { ...context, ...(mask ? { mask } : {}) });
     const pooled = tf.mean(unfoldPersons(tf.mean(features, [1, 2]), m), 1);
     const channels = pooled.shape[1] ?? 0;
     return tf.reshape(this.fcn.call(tf.reshape(pooled, [n, 1, 1, channels]), context), [n, -1]);
+  }
+
+  /** `data_bn` on [N, M, T, V, C]; the channel order is PyTorch's (v*C + c, or m*V*C + v*C + c). */
+  private normalizeInput(x: tf.Tensor, context: ForwardContext): tf.Tensor {
+    const [n = 0, m = 0, t = 0, v = 0, c = 0] = x.shape;
+    switch (this.config.dataNorm) {
+      case 'none':
+        return x;
+      case 'VC':
+        // The reference's (N*M, V*C, T): persons in the batch, so absent persons' zeros count.
+        return tf.reshape(this.data_bn.call(tf.reshape(x, [n * m, t, v * c]), context), [n, m, t, v, c]);
+      case 'MVC': {
+        const flat = tf.reshape(tf.transpose(x, [0, 2, 1, 3, 4]), [n, t, m * v * c]);
+        return tf.transpose(tf.reshape(this.data_bn.call(flat, context), [n, t, m, v, c]), [0, 2, 1, 3, 4]);
+      }
+    }
   }
 }

@@ -9,6 +9,7 @@ export type {
 } from './module.js';
 export { StateDictError } from './state-dict-error.js';
 export { Generator, defaultGenerator, manualSeed } from './generator.js';
+export type { GeneratorState } from './generator.js';
 export { kaimingUniform, biasUniform, uniform } from './init.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { Conv2d, type Conv2dOptions, type Pair } from './layers/conv2d.js';

@@ -8,8 +8,10 @@ import {
   runningAverage,
   unbiasedVariance,
   valuesPerChannel,
+  weightedChannelMoments,
 } from './functional/batch-norm.js';
 import { batchNormTrain } from './functional/batch-norm-train.js';
+import { multiplicityOf } from './sample-multiplicity.js';
 
 /**
  * Options of every BatchNorm layer, with PyTorch's names, meanings and defaults.
@@ -79,7 +81,9 @@ const SHAPES = { 1: '[N, C] or [N, L, C]', 2: '[N, H, W, C]' } as const;
  *   num_batches_tracked += 1,   m = momentum, or 1 / num_batches_tracked when momentum is null.
  * Eval mode: y = (x - running_mean) / sqrt(running_var + eps) * weight + bias; nothing changes.
  *
- * Input is channels-last; statistics are over every axis but the last.
+ * Input is channels-last; statistics are over every axis but the last. A call whose context
+ * carries a `multiplicity` (a compacted batch, see `SampleMultiplicity`) counts each row that often
+ * in its batch statistics, n included: the numbers of the full batch.
  */
 export abstract class BatchNormBase extends Module {
   /** Layer class for reports and messages, e.g. `BatchNorm2d` (kept as data: bundlers rename classes). */
@@ -223,7 +227,9 @@ export abstract class BatchNormBase extends Module {
     const batchStatistics = this.training || !this.trackRunningStats;
     const slot = this.trackRunningStats ? this.slotFor(context) : 0;
     const mask = this.maskFor(context);
-    if (batchStatistics && valuesPerChannel(x) <= 1) {
+    const multiplicity = batchStatistics ? multiplicityOf(context, x) : undefined;
+    const rows = Math.max(x.shape[0] ?? 0, 1);
+    if (batchStatistics && (valuesPerChannel(x) / rows) * (multiplicity?.total ?? rows) <= 1) {
       throw new Error(
         `${this.kind}: expected more than 1 value per channel when using batch statistics (training mode` +
           `${this.trackRunningStats ? '' : ' or trackRunningStats: false'}), got input [${x.shape}]. ` +
@@ -237,7 +243,7 @@ export abstract class BatchNormBase extends Module {
       }
       const update = this.training && this.trackRunningStats;
       if (!mask) {
-        const { y, mean, variance, count } = batchNormTrain(x, this.eps, this.weight, this.bias);
+        const { y, mean, variance, count } = batchNormTrain(x, this.eps, this.weight, this.bias, multiplicity);
         try {
           if (update) this.updateRunningStatistics(slot, mean, variance, count);
         } finally {
@@ -245,13 +251,13 @@ export abstract class BatchNormBase extends Module {
         }
         return y;
       }
-      const { mean, variance, count } = maskedChannelMoments(x, mask);
+      const { mean, variance, count } = maskedChannelMoments(x, mask, multiplicity?.counts);
       // A batch with no valid sample has no statistics: normalize with the running ones (or,
       // without them, with the statistics of the whole batch) and leave the buffers alone.
       const valid = hasValues(count);
       const fallback = this.trackRunningStats
         ? { mean: this.statistics(slot).runningMean, variance: this.statistics(slot).runningVar }
-        : channelMoments(x);
+        : multiplicity ? weightedChannelMoments(x, multiplicity.counts) : channelMoments(x);
       const blend = (a: tf.Tensor, b: tf.Tensor) => tf.add(tf.mul(a, valid), tf.mul(b, tf.sub(1, valid)));
       if (update) this.updateRunningStatistics(slot, mean, variance, count, valid);
       return normalizeChannels(x, blend(mean, fallback.mean), blend(variance, fallback.variance), this.eps, this.weight, this.bias);

@@ -28,11 +28,13 @@ export {
 } from './frozen-batch-norm.js';
 export { createNorm, defaultNumGroups, NORM_KINDS, type NormKind, type CreateNormOptions } from './create-norm.js';
 export { torchMomentumFromKeras, kerasMomentumFromTorch } from './momentum.js';
+export { multiplicityOf, type MultiplicityContext, type SampleMultiplicity } from './sample-multiplicity.js';
 
 // Pure maths (what the layers compute), for custom layers
 export {
   channelMoments,
   maskedChannelMoments,
+  weightedChannelMoments,
   normalizeChannels,
   runningAverage,
   unbiasedVariance,

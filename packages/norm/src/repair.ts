@@ -35,6 +35,11 @@ export interface RepairOptions<B> extends DiagnoseOptions<B> {
    * 'per-slot' when the diagnosis finds a shared layer, else 'precise'.
    */
   validate?: RepairValidator;
+  /**
+   * Whether shared layers may become per-slot layers. Default true. False keeps the architecture
+   * (and so the state-dict names): for a model that must load back into unchanged code.
+   */
+  perSlot?: boolean;
 }
 
 export interface RepairScores {
@@ -133,7 +138,7 @@ export async function repair<B = NormBatch>(
   const skipped = multiCall
     .map((obs) => ({ obs, reason: whyNotConvertible(obs) }))
     .filter((s): s is { obs: LayerObservation; reason: string } => s.reason !== undefined);
-  const convertible = multiCall.filter((obs) => !skipped.some((s) => s.obs === obs));
+  const convertible = options.perSlot === false ? [] : multiCall.filter((obs) => !skipped.some((s) => s.obs === obs));
   const shared = (obs: LayerObservation) => verdicts.get(obs)?.verdict === 'shared-between-distributions';
 
   const original = snapshotStatistics(tracked);

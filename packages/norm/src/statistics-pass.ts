@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { invalidValueIndex, type ForwardContext, type Module } from '@skelnorm/nn';
 import { BatchNormBase } from './batch-norm-base.js';
-import { channelMoments, maskedChannelMoments } from './functional/batch-norm.js';
+import { channelMoments, maskedChannelMoments, weightedChannelMoments } from './functional/batch-norm.js';
+import { multiplicityOf } from './sample-multiplicity.js';
 import { PooledMoments } from './pooled-moments.js';
 
 /** What `recalibrate`, `diagnose` and `repair` take by default: an input tensor, or one with a mask and slot. */
@@ -136,7 +137,7 @@ export async function observeBatchNorms<B>(
     obs.layer.registerForwardHook((_m, input, _out, context) => {
       const call = callsThisForward.get(obs) ?? 0;
       callsThisForward.set(obs, call + 1);
-      if (obs.batchSize === 0) obs.batchSize = input.shape[0] ?? 0;
+      if (obs.batchSize === 0) obs.batchSize = multiplicityOf(context, input)?.total ?? input.shape[0] ?? 0;
       pending.push({ observation: obs, call, slot: context.slot, ...callMoments(obs.layer, input, context) });
     }),
   );
@@ -179,8 +180,12 @@ export async function observeBatchNorms<B>(
 
 function callMoments(layer: BatchNormBase, input: tf.Tensor, context: ForwardContext) {
   const mask = layer.maskFor(context);
+  // A compacted batch (absent persons computed once) counts each row with its multiplicity.
+  const counts = multiplicityOf(context, input)?.counts;
   const result = tf.tidy(() => {
-    const { mean, variance, count } = mask ? maskedChannelMoments(input, mask) : channelMoments(input);
+    const { mean, variance, count } = mask
+      ? maskedChannelMoments(input, mask, counts)
+      : counts ? weightedChannelMoments(input, counts) : channelMoments(input);
     return { mean, m2: tf.mul(variance, count), count };
   });
   // The hook runs inside the batch's tidy; these must outlive it until they are read.

@@ -1,4 +1,4 @@
-import type { Generator, Module } from '@skelnorm/nn';
+import type { Generator, GeneratorState, Module } from '@skelnorm/nn';
 import { disposeBatch, type Batch, type BatchStream, type FitData } from './batch.js';
 import type { CheckpointStore } from './checkpoint/checkpoint-store.js';
 import { CHECKPOINT_FORMAT, checkpointName, decodeCheckpoint, disposeCheckpoint, encodeCheckpoint, modelSpecOf, type TrainerState } from './checkpoint/checkpoint.js';
@@ -68,7 +68,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
         disposeCheckpoint(checkpoint);
       }
       const state = checkpoint.state;
-      for (const [name, words] of Object.entries(state.rng)) generators[name]?.setState(words);
+      for (const [name, saved] of Object.entries(state.rng)) generators[name]?.setState(saved);
       ({ epoch, step, globalStep, seed } = state);
       totals = { ...(state.epochTotals ?? totals) };
       engineState = state.engine;
@@ -90,7 +90,7 @@ export async function* fit(model: Module, data: FitData, options: FitOptions): A
     const save = async (): Promise<{ location: string; seconds: number }> => {
       const t0 = performance.now();
       await (engine as StepEngine).pull(true);
-      const rng: Record<string, number[]> = {};
+      const rng: Record<string, GeneratorState> = {};
       for (const [name, g] of Object.entries(generators)) rng[name] = g.getState();
       const state: TrainerState = {
         format: CHECKPOINT_FORMAT, epoch, step, globalStep, epochs: options.epochs, seed,

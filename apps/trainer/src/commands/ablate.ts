@@ -2,6 +2,9 @@ import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command } from '../command.js';
 import { ablationJson, ablationMarkdown, ablationSvg, summarizeAblation, type AblationMeta } from '../ablation/ablation-table.js';
 import { runAblation } from '../ablation/run-ablation.js';
+import { parseQueueUrl } from '../queue/queue-url.js';
+import { checkRedis } from '../queue/redis-connection.js';
+import { runQueuedAblation } from '../queue/queued-ablation.js';
 import { ABLATION_VARIANTS, SEED_MODEL_OPTIONS, selectVariants } from '../ablation/variants.js';
 import { formatDuration } from '../report/run-report.js';
 import { defaultRunDir, RunFolder } from '../run/run-folder.js';
@@ -23,6 +26,8 @@ const FLAGS = {
   variants: { type: 'list', description: 'variants to run, comma-separated (default: all; see below)', placeholder: 'V,V,...' },
   out: { type: 'string', description: 'output folder (default runs/<time>-ablation); an existing one is refused unless --force', placeholder: 'DIR' },
   force: { type: 'boolean', description: 'replace an existing --out folder' },
+  queue: { type: 'string', description: 'train on `skelnorm worker` processes anywhere: one job per run on this Redis (redis://HOST:PORT[/DB]); finished jobs are reused by a rerun', placeholder: 'URL' },
+  checkpoints: { type: 'string', description: 'with --queue: a folder every worker can write; each trained model is saved there as <job id>.safetensors', placeholder: 'DIR' },
   ...SHARED,
   'bn-momentum': {
     ...TRAINING_FLAGS['bn-momentum'],
@@ -40,6 +45,8 @@ in eval mode, test accuracy, test accuracy with batch statistics, the gap, and t
 mean ± sd over seeds. The seed's configuration: BatchNorm with momentum 0.01 (--bn-momentum),
 persons one call each. Default budget: ${ABLATION_VARIANTS.length} variants x ${ABLATE_DEFAULTS.seeds.length} seeds x ${ABLATE_DEFAULTS.epochs} epochs on the default synthetic set
 (bn-precise and bn-repaired reuse the seed's runs), about 30-40 minutes on 2 cores.
+With --queue, \`skelnorm worker\` processes on any number of machines train the runs (one job
+each, same numbers) and this command collects the table; the same command again reuses finished jobs.
 
 Variants:
 ${ABLATION_VARIANTS.map((v) => `  ${v.name.padEnd(22)}${v.description}`).join('\n')}
@@ -60,12 +67,16 @@ export const command: Command = {
     });
     if (seeds.length === 0) throw new UsageError('--seeds needs at least one seed, e.g. --seeds 0,1');
     const variants = selectVariants(flags.variants);
+    const queue = flags.queue !== undefined ? parseQueueUrl(flags.queue) : undefined;
+    if (flags.checkpoints !== undefined && !queue) throw new UsageError('--checkpoints goes with --queue (the workers save their trained models there)');
     let seedConfig = resolveTrainConfig(
       { ...flags, model: 'seed-cnn', norm: undefined, 'person-mode': undefined, 'no-running-stats': false, recalibrate: false, 'no-shuffle': false, seed: undefined },
       { modelOptions: { ...SEED_MODEL_OPTIONS }, epochs: flags.epochs ?? ABLATE_DEFAULTS.epochs },
     );
     const started = performance.now();
-    const backend = await chooseBackend(seedConfig.backend, io);
+    if (queue) await checkRedis(queue, io);
+    // With --queue this process trains nothing: the workers choose their backends (the job's --backend).
+    const backend = queue ? { name: `${seedConfig.backend} on the queue's workers`, reason: queue.text } : await chooseBackend(seedConfig.backend, io);
     const data = await loadTrainingData(seedConfig, io);
     io.out(`data: ${data.description}`);
     if (data.frames !== seedConfig.frames) seedConfig = { ...seedConfig, frames: data.frames };
@@ -90,13 +101,16 @@ export const command: Command = {
     };
     const interrupt = interruptSignal();
     let runs;
+    let notes: string[] = [];
     try {
-      runs = await runAblation({ seedConfig, variants, seeds, data, dir: folder.dir, io, signal: interrupt.signal, onRun: async (r) => void (await write(r)) });
+      const plan = { seedConfig, variants, seeds, data, dir: folder.dir, io, signal: interrupt.signal, onRun: async (r: Parameters<typeof summarizeAblation>[0]) => void (await write(r)) };
+      if (queue) ({ runs, notes } = await runQueuedAblation({ ...plan, url: queue, ...(flags.checkpoints !== undefined && { checkpointDir: flags.checkpoints }) }));
+      else runs = await runAblation(plan);
     } finally {
       interrupt.release();
     }
     const interrupted = interrupt.signal.aborted;
-    await write(runs, interrupted ? ['interrupted: the table holds the runs that finished'] : []);
+    await write(runs, [...notes, ...(interrupted ? ['interrupted: the table holds the runs that finished'] : [])]);
     const markdown = ablationMarkdown(summarizeAblation(runs, variants), meta, runs);
     io.out('');
     for (const line of markdown.split('\n').filter((l) => l.startsWith('|'))) io.out(line);

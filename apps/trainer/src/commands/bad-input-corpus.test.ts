@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -228,7 +230,113 @@ describe('the bad-input corpus', () => {
     expect(await refused(['pack', skeletons, '--out', skeletons, '--force', '--no-missing'])).toMatch(/not only a pack export/);
     expect(await readFile(join(pack, 'data.npy'))).toEqual(packData);
   });
+
+  // Other projects' data through `train --data`, made by numpy and pickle themselves (python3-numpy,
+  // installed by `.ci/run`; missing, these fail): refused before training, the file and what was
+  // expected named, no file written, nothing in a pickle run.
+  const STGCN_CASES: [string, string, (dir: string) => Promise<unknown>, RegExp][] = [
+    ['a class reference in the labels', "labels[1] = collections.OrderedDict()", async () => {}, /train_label\.pkl: byte \d+: opcode STACK_GLOBAL \(a reference to the class collections\.OrderedDict\) is not allowed: this reader builds only lists, tuples, str and int/],
+    ['an os.system payload', "labels[1] = Evil()", async () => {}, /train_label\.pkl: byte \d+: opcode STACK_GLOBAL \(a reference to the class (posix|os)\.system\) is not allowed.*nothing in the file was run/],
+    ['numpy int64 labels', "labels = [np.int64(x) for x in labels]", async () => {}, /train_label\.pkl: byte \d+: .*numpy\._?core\.multiarray\.scalar.*save plain Python ints, e\.g\. pickle\.dump\(\(sample_name, list\(map\(int, labels\)\)\), f\)/],
+    ['a truncated label pickle', '', (d) => truncate(join(d, 'train_label.pkl'), 30), /train_label\.pkl: byte \d+: .*truncated/],
+    ['one label too few', 'names, labels = names[:-1], labels[:-1]', async () => {}, /train_label\.pkl: 7 labels for the 8 samples of .*train_data_joint\.npy; expected one per sample/],
+    ['a label beyond NTU\'s classes', 'labels[2] = 120', async () => {}, /train_label\.pkl: sample 2 \(S001C001P003R001A003\.skeleton\): label 120 is beyond the 120 classes/],
+    ['a repeated sample name', 'names[5] = names[4]', async () => {}, /train_label\.pkl: sample_name\[5\] .* repeats sample_name\[4\]; expected unique names/],
+    ['18 joints', 'data = data[:, :, :, :18]', async () => {}, /train_data_joint\.npy: <f4 \(8, 3, 16, 18, 2\); expected float32 \(<f4, C order\) of shape \(N, 3, T, 25, M\)/],
+    ['a truncated data file', '', (d) => truncate(join(d, 'train_data_joint.npy'), 4000), /train_data_joint\.npy: truncated: 4000 bytes, expected \d+ for float32 \(8, 3, 16, 25, 2\)/],
+    ['a NaN coordinate', 'data[3, 2, 5, 7, 0] = np.nan', async () => {}, /train_data_joint\.npy: sample 3 \(S001C001P004R001A001\.skeleton\) holds NaN at \(c=2, t=5, v=7, m=0\)/],
+  ];
+  const NPZ_CASES: [string, string, (file: string) => Promise<unknown>, RegExp][] = [
+    ['a truncated .npz', '', (f) => truncate(f, 5000), /data\.npz: no zip end-of-central-directory record in its last bytes; expected a \.npz .*truncated or not an \.npz/],
+    ['a bad CRC', '', (f) => flipByte(f, 0.3), /data\.npz: member x_train\.npy: CRC-32 0x[0-9a-f]{8} does not match the 0x[0-9a-f]{8} recorded in the archive/],
+    ['a row that is not one-hot', 'y_train[2, 0] = 1', async () => {}, /data\.npz: y_train: row 2 \(x_train\[2\]\) has a 1 at columns 0 and 2; expected one-hot rows \(exactly one 1\)/],
+    ['labels instead of one-hot', 'y_test = y_test.argmax(1)', async () => {}, /data\.npz: y_test has shape \(4\); expected \(N, classes\), one-hot/],
+    ['x in ST-GCN\'s layout', 'x_train = x_train.reshape(8, 16, 2, 25, 3).transpose(0, 4, 1, 3, 2)', async () => {}, /data\.npz: x_train has shape \(8, 3, 16, 25, 2\); expected \(N, T, M\*25\*3\)/],
+    ['N of x and y differ', 'y_train = y_train[:7]', async () => {}, /data\.npz: x_train has 8 samples but y_train has 7 rows; expected one one-hot row per sample/],
+  ];
+  const trainOn = (data: string, out: string) => ['train', '--batch-size', '8', '--epochs', '1', '--backend', 'wasm', '--workers', '1', '--data', data, '--out', out];
+  it.each(STGCN_CASES)('ST-GCN data: %s', async (name, edit, spoil, message) => {
+    const dir = join(root, `stgcn-${name.replace(/\W+/g, '-')}`);
+    const marker = join(dir, 'pwned');
+    writeOtherFormat('stgcn', dir, edit, marker);
+    await spoil(dir);
+    const out = join(dir, 'run');
+    expect(await refused(trainOn(dir, out))).toMatch(message);
+    expect(await filesUnder(out)).toEqual([]);
+    expect(existsSync(marker)).toBe(false);
+  });
+  it.each(NPZ_CASES)('CTR-GCN .npz: %s', async (name, edit, spoil, message) => {
+    const dir = join(root, `npz-${name.replace(/\W+/g, '-')}`);
+    writeOtherFormat('npz', dir, edit);
+    await spoil(join(dir, 'data.npz'));
+    const out = join(dir, 'run');
+    expect(await refused(trainOn(join(dir, 'data.npz'), out))).toMatch(message);
+    expect(await filesUnder(out)).toEqual([]);
+  });
+  it.each([
+    ['an .npy not named <split>_data_joint.npy', async (d: string) => writeFile(join(d, 'joints.npy'), 'x'), 'joints.npy', /joints\.npy: an \.npy file is read as ST-GCN data named <split>_data_joint\.npy/],
+    ['two .npz files', async (d: string) => Promise.all([writeFile(join(d, 'NTU60_CS.npz'), 'x'), writeFile(join(d, 'NTU60_CV.npz'), 'x')]), '', /2 \.npz files \(NTU60_CS\.npz, NTU60_CV\.npz\); give the one to use as --data FILE/],
+    ['train without val', async (d: string) => writeFile(join(d, 'train_data_joint.npy'), 'x').then(() => writeFile(join(d, 'xview_data_joint.npy'), 'x')), '', /ST-GCN data files train_data_joint\.npy, xview_data_joint\.npy without a train_data_joint\.npy \+ val_data_joint\.npy pair/],
+    ['a data file without its label pickle', async (d: string) => writeFile(join(d, 'val_data_joint.npy'), 'x'), '', /val_data_joint\.npy: its labels are expected in .*val_label\.pkl/],
+  ])('other data: %s', async (name, fill, file, message) => {
+    const dir = join(root, `other-${name.replace(/\W+/g, '-')}`);
+    await mkdir(dir);
+    await fill(dir);
+    expect(await refused(trainOn(join(dir, file), join(dir, 'run')))).toMatch(message);
+  });
 });
+
+/**
+ * ST-GCN's `train_`/`val_data_joint.npy` + `_label.pkl` (8 and 4 samples, T 16, 3 classes) or
+ * CTR-GCN's `data.npz` (the same shapes), with `edit` (Python) applied to the train split before
+ * saving. `Evil()` pickles as an `os.system` call that would create `marker`.
+ */
+function writeOtherFormat(kind: 'stgcn' | 'npz', dir: string, edit: string, marker = '/nonexistent'): void {
+  const python = '/usr/bin/python3';
+  expect(existsSync(python), `${python} is needed (apt-get install python3-numpy)`).toBe(true);
+  const script = `
+import collections, os, pickle, sys, numpy as np
+kind, folder, marker = sys.argv[1], sys.argv[2], sys.argv[3]
+class Evil:
+    def __reduce__(self): return (os.system, ('touch ' + marker,))
+os.makedirs(folder)
+rng = np.random.default_rng(1)
+for split, n in (('train', 8), ('val', 4)):
+    data = rng.standard_normal((n, 3, 16, 25, 2)).astype(np.float32)
+    names = ['S001C001P%03dR001A%03d.skeleton' % (i + 1, i % 3 + 1) for i in range(n)]
+    labels = [i % 3 for i in range(n)]
+    x = data.transpose(0, 2, 4, 3, 1).reshape(n, 16, 150)
+    y = np.eye(3)[labels]
+    if split == 'train':
+        x_train, y_train = x, y
+    else:
+        x_test, y_test = x, y
+    if kind == 'stgcn':
+        if split == 'train':
+${edit.replace(/^/gm, '            ')}
+            pass
+        np.save('%s/%s_data_joint.npy' % (folder, split), data)
+        with open('%s/%s_label.pkl' % (folder, split), 'wb') as f:
+            pickle.dump((names, list(labels)), f)
+if kind == 'npz':
+${edit.replace(/^/gm, '    ')}
+    np.savez(folder + '/data.npz', x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+`;
+  execFileSync(python, ['-c', script, kind, dir, marker]);
+}
+
+/** Flips one byte at `fraction` of the file (inside x_train's stored data for a small np.savez). */
+async function flipByte(file: string, fraction: number): Promise<void> {
+  const bytes = await readFile(file);
+  bytes[Math.floor(bytes.length * fraction)]! ^= 0x10;
+  await writeFile(file, bytes);
+}
+
+/** Files (not folders) under `dir`, if it exists. */
+async function filesUnder(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((e) => !e.isDirectory()).map((e) => e.name);
+}
 
 async function editList(dir: string, edit: (list: Record<string, any>) => unknown): Promise<void> {
   const path = join(dir, 'samples.json');

@@ -1,91 +1,113 @@
-import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import { promisify } from 'node:util';
-import { benchTorchReference, benchTrainingThroughput, median, type BenchResult, type TorchBenchResult } from '@skelnorm/trainer/node';
+import { benchSeedCnnStep, DEFAULT_PYTHON, TORCH_ANCHOR_SCRIPT, type BenchResult, type StepBenchConfiguration, type StepBenchRound, type StepBenchSummary } from '@skelnorm/trainer/node';
 import { formatFlags, parseFlags } from '../args/flags.js';
-import type { Command, CommandIO } from '../command.js';
+import { UsageError, type Command, type CommandIO } from '../command.js';
 import { writeFileAtomic } from '../run/run-folder.js';
 import { assertFileOutputFree } from '../run/output-guard.js';
 import { chooseBackend } from '../training/backend-choice.js';
 
-const PYTHON = '/usr/bin/python3';
-
 const FLAGS = {
-  workers: { type: 'int', description: 'worker replicas (0 = main thread with --backend)', min: 0, default: 2 },
+  workers: { type: 'list', description: 'worker replicas, one configuration each (0 = main thread with --backend), e.g. 1,2', default: '2', placeholder: 'N[,N]' },
+  'person-sparse': { type: 'choice', choices: ['on', 'off', 'both'], description: 'absent persons computed once (on), every person slot computed (off), or both', default: 'on' },
   'batch-size': { type: 'int', description: 'batch size', min: 2, default: 64 },
   steps: { type: 'int', description: 'timed steps', min: 1, default: 10 },
   warmup: { type: 'int', description: 'untimed steps first', min: 0, default: 2 },
-  rounds: { type: 'int', description: 'rounds, each timing skelnorm then PyTorch, so both see the same machine; medians reported', min: 1, default: 3 },
+  rounds: { type: 'int', description: 'rounds, each timing every configuration then the tuned and the plain anchor, so all see the same machine; medians reported', min: 1, default: 3 },
+  'two-person-every': { type: 'int', description: 'NTU-like batches: only every k-th sample has a second person (1 = all)', min: 1, default: 6 },
   backend: { type: 'choice', choices: ['auto', 'wasm', 'cpu'], description: 'backend of the workers and the main thread (default auto)' },
   threads: { type: 'int', description: 'PyTorch threads', min: 1, default: 2 },
-  'no-torch': { type: 'boolean', description: 'skip the PyTorch reference' },
+  python: { type: 'string', description: 'Python with PyTorch', default: DEFAULT_PYTHON, placeholder: 'PATH' },
+  'no-torch': { type: 'boolean', description: 'skip the PyTorch anchor' },
+  profile: { type: 'boolean', description: 'time every kernel of our step and print the slowest (needs --workers 0)' },
   out: { type: 'string', description: 'JSON file (default bench-results/bench-<time>.json); an existing one is refused unless --force', placeholder: 'FILE' },
   force: { type: 'boolean', description: 'replace an existing --out file' },
 } as const;
 
 const usage = `Usage: skelnorm bench [options]
 
-Training throughput of the seed CNN (BatchNorm, dropout, Adam, batch 64, [2, 64, 25, 3] per sample,
-60 classes) with data-parallel workers and, when \`${PYTHON} -c 'import torch'\` works, the same
-model and step in PyTorch in the same run, alternating round by round (a shared machine's speed
-drifts by tens of percent within minutes). Prints each round, the medians and their ratio, writes JSON.
+Training step of the seed CNN (BatchNorm momentum 0.01, one call per person, dropout, Adam, batch 64,
+[2, 64, 25, 3] per sample with one sample in six two-person, 60 classes) with data-parallel workers,
+against the PyTorch anchor (${TORCH_ANCHOR_SCRIPT}: the same step in the fastest PyTorch formulation,
+and with --plain nn.Linear as Debian ships it) in the same run, alternating round by round (a shared
+machine's speed drifts by tens of percent within minutes). Prints each round, then per configuration
+the median over rounds of ms/step, samples/s and the throughput ratio to the tuned and the plain
+anchor; writes JSON. Without torch our side is measured and the JSON says why the anchor is missing.
 
 Options:
 ${formatFlags(FLAGS)}`;
 
-async function torchAvailable(): Promise<boolean> {
-  try {
-    await promisify(execFile)(PYTHON, ['-c', 'import torch'], { timeout: 120_000 });
-    return true;
-  } catch {
-    return false;
+const sparseLabel = (sparse: boolean) => (sparse ? 'sparse' : 'dense');
+const ratio = (v: number | null) => (v === null ? '-' : `${v.toFixed(2)}x`);
+
+function roundLine(round: number, result: StepBenchRound, configurations: readonly StepBenchConfiguration[]): string {
+  const ours = result.skelnorm.map((r, i) =>
+    `skelnorm ${r.medianMsPerStep.toFixed(0)} ms/step (${sparseLabel(configurations[i]!.personSparse)}, engine ${r.engine})`);
+  const anchors = [result.pytorch, result.pytorchPlain].flatMap((a) => (a ? [`${a.runner} ${a.medianMsPerStep.toFixed(0)} ms/step`] : []));
+  return `round ${round}: ${[...ours, ...anchors].join(', ')}`;
+}
+
+function summaryLine(row: StepBenchSummary, rounds: number): string {
+  const what = row.runner === 'skelnorm' ? `skelnorm ${sparseLabel(row.personSparse!)}, engine ${row.engine}` : `${row.runner}, ${row.engine}`;
+  const vs = row.runner === 'skelnorm' ? `, vs tuned ${ratio(row.vsTuned)}, vs plain ${ratio(row.vsPlain)}` : '';
+  return `${what}: ${row.msPerStep.toFixed(0)} ms/step (median of ${rounds} rounds), ${row.samplesPerSecond.toFixed(1)} samples/s${vs}`;
+}
+
+function kernelTable(configuration: StepBenchConfiguration, result: BenchResult): string {
+  const kernels = result.kernels ?? [];
+  const inKernels = kernels.reduce((sum, k) => sum + k.msPerStep, 0);
+  const lines = [`kernels, ${sparseLabel(configuration.personSparse)} (last round): ${inKernels.toFixed(0)} of ${result.msPerStep.toFixed(0)} ms/step in kernels`];
+  lines.push(`${'kernel'.padEnd(26)}${'ms/step'.padStart(9)}${'calls/step'.padStart(12)}${'%'.padStart(7)}`);
+  for (const k of kernels.slice(0, 15)) {
+    lines.push(`${k.kernel.padEnd(26)}${k.msPerStep.toFixed(1).padStart(9)}${k.callsPerStep.toFixed(0).padStart(12)}${((100 * k.msPerStep) / result.msPerStep).toFixed(1).padStart(7)}`);
   }
+  return lines.join('\n');
 }
 
 export const command: Command = {
   name: 'bench',
-  summary: 'training throughput of the seed CNN, against PyTorch when it is installed',
+  summary: 'training step of the seed CNN against the PyTorch anchor (tuned and plain), when torch is installed',
   usage,
   async run(args, io: CommandIO) {
     const { flags } = parseFlags(args, FLAGS);
     if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force });
+    const workers = flags.workers!.map((w) => {
+      const n = Number(w);
+      if (!Number.isInteger(n) || n < 0) throw new UsageError(`--workers expects non-negative integers, got '${w}'`);
+      return n;
+    });
+    if (flags.profile && workers.some((w) => w !== 0)) throw new UsageError('--profile times the kernels of this thread: use --workers 0');
+    const sparse = { on: [true], off: [false], both: [true, false] }[flags['person-sparse']!];
+    const configurations = workers.flatMap((w) => sparse.map((personSparse) => ({ workers: w, personSparse })));
     const prefer = flags.backend ?? 'auto';
     const backend = await chooseBackend(prefer, io);
-    const common = { batchSize: flags['batch-size']!, steps: flags.steps!, warmupSteps: flags.warmup! };
-    let torchNote: string | undefined;
-    if (flags['no-torch']) torchNote = 'skipped (--no-torch)';
-    else if (!(await torchAvailable())) torchNote = `skipped: ${PYTHON} -c 'import torch' failed`;
-    io.out(`skelnorm: seed CNN, batch ${common.batchSize}, ${flags.workers} workers, ${common.steps} steps after ${common.warmupSteps} warm-up, ${flags.rounds} rounds...`);
-    const rounds: { skelnorm: BenchResult; pytorch: TorchBenchResult | null }[] = [];
-    for (let round = 1; round <= flags.rounds!; round++) {
-      const ours = await benchTrainingThroughput({ workers: flags.workers!, ...common, backend: prefer });
-      const torch = torchNote === undefined ? await benchTorchReference({ python: PYTHON, threads: flags.threads!, ...common }) : null;
-      rounds.push({ skelnorm: ours, pytorch: torch });
-      io.out(
-        `round ${round}: skelnorm ${ours.msPerStep.toFixed(0)} ms/step (median ${ours.medianMsPerStep.toFixed(0)}, engine ${ours.engine})` +
-          (torch ? `, pytorch ${torch.msPerStep.toFixed(0)} ms/step (median ${torch.medianMsPerStep.toFixed(0)}), ratio ${(torch.msPerStep / ours.msPerStep).toFixed(2)}x` : ''),
-      );
-    }
-    const ours = rounds.map((r) => r.skelnorm);
-    const torches = rounds.flatMap((r) => (r.pytorch ? [r.pytorch] : []));
-    const oursMs = median(ours.map((r) => r.msPerStep));
-    io.out(`skelnorm: ${oursMs.toFixed(0)} ms/step (median of ${ours.length} rounds), ${((common.batchSize * 1000) / oursMs).toFixed(1)} samples/s, engine ${ours[0]!.engine}`);
-    let ratio: number | undefined;
-    let torchMs: number | undefined;
-    if (torches.length > 0) {
-      torchMs = median(torches.map((r) => r.msPerStep));
-      ratio = torchMs / oursMs;
-      io.out(`pytorch ${torches[0]!.torch}: ${torchMs.toFixed(0)} ms/step (median of ${torches.length} rounds), ${torches[0]!.threads} threads`);
-      io.out(`throughput skelnorm / pytorch: ${ratio.toFixed(2)}x`);
-    } else {
-      io.out(`pytorch: ${torchNote}`);
-    }
+    io.out(`skelnorm: seed CNN, batch ${flags['batch-size']}, workers ${workers.join(',')}, person-sparse ${flags['person-sparse']}, ` +
+      `${flags.steps} steps after ${flags.warmup} warm-up, ${flags.rounds} rounds...`);
+    const report = await benchSeedCnnStep({
+      configurations,
+      batchSize: flags['batch-size']!, steps: flags.steps!, warmupSteps: flags.warmup!, rounds: flags.rounds!,
+      twoPersonEvery: flags['two-person-every']!, backend: prefer,
+      torch: flags['no-torch'] ? false : { python: flags.python!, threads: flags.threads! },
+      profile: flags.profile,
+      onRound: (round, result) => io.out(roundLine(round, result, configurations)),
+    });
+    if (report.torchNote !== null) io.out(`pytorch anchor: ${report.torchNote}`);
+    for (const row of report.summary) io.out(summaryLine(row, report.rounds.length));
+    if (flags.profile) for (const [i, c] of configurations.entries()) io.out(kernelTable(c, report.rounds.at(-1)!.skelnorm[i]!));
+    const first = report.summary[0]!;
+    const tuned = report.summary.find((r) => r.runner === 'pytorch-tuned');
+    const plain = report.summary.find((r) => r.runner === 'pytorch-plain');
     const out = flags.out ?? `bench-results/bench-${new Date().toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-')}.json`;
     await mkdir(dirname(out), { recursive: true });
     const json = {
-      date: new Date().toISOString(), node: process.version, mainBackend: backend,
-      skelnormMsPerStep: oursMs, pytorchMsPerStep: torchMs ?? null, ratio: ratio ?? null, pytorchNote: torchNote ?? null, rounds,
+      date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', mainBackend: backend,
+      // The first configuration against the tuned anchor, as earlier versions of this file had it.
+      skelnormMsPerStep: first.msPerStep, pytorchMsPerStep: tuned?.msPerStep ?? null, pytorchPlainMsPerStep: plain?.msPerStep ?? null,
+      ratio: first.vsTuned, ratioPlain: first.vsPlain, pytorchNote: report.torchNote, torch: report.torch,
+      settings: { batchSize: report.batchSize, steps: report.steps, warmupSteps: report.warmupSteps, twoPersonEvery: report.twoPersonEvery, threads: flags.threads },
+      summary: report.summary,
+      rounds: report.rounds,
     };
     await writeFileAtomic(out, JSON.stringify(json, null, 2) + '\n');
     io.out(`wrote ${out}`);

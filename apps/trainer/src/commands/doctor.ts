@@ -5,7 +5,8 @@ import { UsageError, type Command, type CommandIO } from '../command.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { assertDataFitsModel } from '../training/data-fits-model.js';
-import { loadModelFile, saveModelFile } from '../training/model-file.js';
+import { loadModelFile, MODEL_FILE_FLAG, saveModelFile } from '../training/model-file.js';
+import { rebuildModel, type SkeletonModel } from '@skelnorm/models';
 import { assertFileOutputFree } from '../run/output-guard.js';
 import { repairOnTrainingData } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
@@ -15,6 +16,8 @@ import { withDataFlags } from './eval.js';
 const FLAGS = {
   data: TRAINING_FLAGS.data,
   split: TRAINING_FLAGS.split,
+  coords: TRAINING_FLAGS.coords,
+  model: MODEL_FILE_FLAG,
   repair: { type: 'boolean', description: 'write the repaired model to --out' },
   out: { type: 'string', description: 'where --repair writes the repaired checkpoint (.safetensors); an existing file is refused unless --force, the input always', placeholder: 'FILE' },
   force: { type: 'boolean', description: 'replace an existing --out file' },
@@ -22,7 +25,7 @@ const FLAGS = {
   backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
 } as const;
 
-const usage = `Usage: skelnorm doctor <checkpoint | run folder> [--data DIR] [--repair --out FILE]
+const usage = `Usage: skelnorm doctor <checkpoint | run folder | PyTorch state dict> [--data DIR] [--repair --out FILE]
 
 The BatchNorm doctor: one pass over the training split measures, for every BatchNorm layer, how
 often it runs per forward pass and, per channel, how wrongly eval mode normalizes each call site:
@@ -32,6 +35,11 @@ the training split: (a) the running statistics, (b) PreciseBN, (c) PreciseBN per
 (d) batch statistics as the reference; the best of (b)/(c) is kept unless it is worse than (a).
 Prints the verdicts, the scores, the cause of the gap, per layer what changed and why, and the
 test accuracy before and after (no retraining). --repair writes the repaired model.
+
+A plain PyTorch state dict (recognised by its keys, or --model NAME) is repaired into one that
+loads with load_state_dict(..., strict=True) into the unchanged PyTorch model. When the better
+repair needs per-person statistics, which that model cannot hold, it is written beside it as
+FILE's stem + .per-person.safetensors (see the README for the PyTorch lines that use it).
 
 Options:
 ${formatFlags(FLAGS)}`;
@@ -48,14 +56,16 @@ export const command: Command = {
     if (flags.repair && !flags.out) throw new UsageError('--repair needs --out FILE');
     if (flags.out && !flags.repair) throw new UsageError('--out goes with --repair');
     await chooseBackend(flags.backend ?? 'auto', io);
-    const loaded = await loadModelFile(positionals[0]!);
+    const loaded = await loadModelFile(positionals[0]!, { ...(flags.model !== undefined && { model: flags.model }) });
     for (const note of loaded.notes) io.err(note);
+    for (const line of loaded.inferred ?? []) io.out(line);
     let model = loaded.model;
+    let unchanged: SkeletonModel | undefined;
     try {
       // Before any work: never replace what exists without --force, never the checkpoint read here.
       if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force, inputs: [loaded.path] });
       io.out(`model: ${model.modelName} ${JSON.stringify(model.config)} from ${loaded.path}`);
-      const config = withDataFlags(loaded.config, flags.data, flags.split, model.config);
+      const config = withDataFlags(loaded.config, flags, model.config);
       const data = await loadTrainingData(config, io);
       assertDataFitsModel(data, model, loaded.path);
       io.out(`data: ${data.description}`);
@@ -64,6 +74,9 @@ export const command: Command = {
 
       const before = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
       const beforeBatchStats = await evaluate(model, data.statisticsBatches('test', statsBatch), { numClasses: data.numClasses, batchStatistics: true });
+      // A PyTorch user's file must load back into their unchanged code: keep a copy to repair without
+      // changing the architecture if the best repair does.
+      if (loaded.inferred && flags.repair) unchanged = rebuildModel(model);
       const repaired = await repairOnTrainingData(model, data, statsBatch, evalBatch);
       model = repaired.model;
       printDiagnosis(repaired.before, io);
@@ -74,12 +87,23 @@ export const command: Command = {
       io.out('');
       io.out(`test accuracy before: ${pct(before.top1)} (eval mode; ${pct(beforeBatchStats.top1)} with batch statistics)`);
       io.out(`test accuracy after:  ${pct(after.top1)} (eval mode, repaired)  ${after.top1 >= before.top1 ? '+' : ''}${((after.top1 - before.top1) * 100).toFixed(1)} points`);
-      if (flags.repair && flags.out) {
-        await saveModelFile(flags.out, model, repaired.options, config);
+      if (flags.repair && flags.out && unchanged && repaired.converted.length > 0) {
+        const perPerson = perPersonPath(flags.out);
+        await assertFileOutputFree(perPerson, { force: flags.force, inputs: [loaded.path] });
+        const kept = await repairOnTrainingData(unchanged, data, statsBatch, evalBatch, { perSlot: false });
+        unchanged = kept.model;
+        const keptAfter = await evaluate(unchanged, data.testBatches(evalBatch), { numClasses: data.numClasses });
+        await saveModelFile(flags.out, unchanged, kept.options, undefined);
+        await saveModelFile(perPerson, model, repaired.options, undefined);
+        io.out(`wrote ${flags.out}: ${kept.chosen} statistics, the same state-dict names as the input (loads with strict=True into the unchanged model); test ${pct(keptAfter.top1)}`);
+        io.out(`wrote ${perPerson}: per-person statistics (${repaired.converted.map((c) => c.name).join(', ')}), which the unchanged model cannot hold; test ${pct(after.top1)} (see the README, "Repairing a PyTorch model")`);
+      } else if (flags.repair && flags.out) {
+        await saveModelFile(flags.out, model, repaired.options, loaded.inferred ? undefined : config);
         io.out(`wrote repaired model: ${flags.out} (evaluate with: skelnorm eval ${flags.out})`);
       }
     } finally {
       model.dispose();
+      unchanged?.dispose();
     }
     return 0;
   },
@@ -119,4 +143,9 @@ function printDiagnosis(report: DiagnosisReport, io: CommandIO): void {
     io.out('fixes:');
     for (const fix of fixes) io.out(`  - ${fix}`);
   }
+}
+
+/** Where the per-person version of a repaired PyTorch state dict goes: beside FILE, `<stem>.per-person.safetensors`. */
+export function perPersonPath(out: string): string {
+  return `${out.replace(/\.safetensors$/, '')}.per-person.safetensors`;
 }

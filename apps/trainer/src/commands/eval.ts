@@ -6,24 +6,30 @@ import { writeFileAtomic } from '../run/run-folder.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { assertDataFitsModel } from '../training/data-fits-model.js';
-import { loadModelFile } from '../training/model-file.js';
-import { BACKENDS, TRAINING_FLAGS, type TrainConfig } from '../training/train-config.js';
+import { loadModelFile, MODEL_FILE_FLAG } from '../training/model-file.js';
+import { sampleScores } from '../training/sample-scores.js';
+import { BACKENDS, TRAINING_FLAGS, type Coordinates, type TrainConfig } from '../training/train-config.js';
 
 const FLAGS = {
   data: TRAINING_FLAGS.data,
   split: TRAINING_FLAGS.split,
+  coords: TRAINING_FLAGS.coords,
   'batch-size': { type: 'int', description: 'evaluation batch size (default 64)', min: 1 },
   'batch-stats': { type: 'boolean', description: 'also evaluate with batch statistics (BatchNorm in train mode, nothing updated)' },
   train: { type: 'boolean', description: 'also evaluate the training split (eval mode)' },
+  model: MODEL_FILE_FLAG,
   json: { type: 'string', description: 'write the results as JSON to FILE (an existing file is refused unless --force)', placeholder: 'FILE' },
-  force: { type: 'boolean', description: 'replace an existing --json file' },
+  scores: { type: 'string', description: 'write every test sample\'s eval-mode logits by name as JSON to FILE (for fusion and comparisons; refused if it exists unless --force)', placeholder: 'FILE' },
+  force: { type: 'boolean', description: 'replace an existing --json or --scores file' },
   backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
 } as const;
 
-const usage = `Usage: skelnorm eval <checkpoint | run folder> [options]
+const usage = `Usage: skelnorm eval <checkpoint | run folder | PyTorch state dict> [options]
 
 Evaluates a trained model in eval mode on the test split of its data (the data recorded in the
-checkpoint unless --data is given): loss, top-1, top-5, the hardest classes.
+checkpoint unless --data is given): loss, top-1, top-5, the hardest classes. A plain PyTorch
+state dict in safetensors (safetensors.torch.save_file(model.state_dict(), path)) works too: its
+model is recognised by its keys (or named with --model) and its options are read off its shapes.
 
 Options:
 ${formatFlags(FLAGS)}`;
@@ -37,11 +43,13 @@ export const command: Command = {
   async run(args, io) {
     const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
     if (flags.json) await assertFileOutputFree(flags.json, { force: flags.force, flag: '--json', inputs: [positionals[0]!] });
+    if (flags.scores) await assertFileOutputFree(flags.scores, { force: flags.force, flag: '--scores', inputs: [positionals[0]!, ...(flags.json ? [flags.json] : [])] });
     await chooseBackend(flags.backend ?? 'auto', io);
-    const loaded = await loadModelFile(positionals[0]!);
+    const loaded = await loadModelFile(positionals[0]!, { ...(flags.model !== undefined && { model: flags.model }) });
     for (const note of loaded.notes) io.err(note);
+    for (const line of loaded.inferred ?? []) io.out(line);
     io.out(`model: ${loaded.model.modelName} ${JSON.stringify(loaded.model.config)} from ${loaded.path}`);
-    const config = withDataFlags(loaded.config, flags.data, flags.split, loaded.model.config);
+    const config = withDataFlags(loaded.config, flags, loaded.model.config);
     const data = await loadTrainingData(config, io);
     assertDataFitsModel(data, loaded.model, loaded.path);
     io.out(`data: ${data.description}`);
@@ -67,6 +75,11 @@ export const command: Command = {
         .sort((a, b) => a.acc - b.acc)
         .slice(0, 5);
       io.out(`hardest classes: ${hardest.map((e) => `${data.classNames?.[e.c] ?? e.c} ${pct(e.acc)}`).join(', ')}`);
+      if (flags.scores) {
+        const samples = await sampleScores(loaded.model, data.test, batchSize);
+        await writeFileAtomic(flags.scores, JSON.stringify({ checkpoint: loaded.path, data: data.description, numClasses: data.numClasses, samples }) + '\n');
+        io.out(`wrote ${flags.scores} (${samples.length} samples' logits)`);
+      }
       if (flags.json) {
         await writeFileAtomic(flags.json, JSON.stringify({ checkpoint: loaded.path, data: data.description, results }, null, 2) + '\n');
         io.out(`wrote ${flags.json}`);
@@ -78,11 +91,10 @@ export const command: Command = {
   },
 };
 
-/** The run's data, or `--data`/`--split` instead; a file without a recorded run needs `--data`. */
+/** The run's data, or `--data`/`--split`/`--coords` instead; a file without a recorded run needs `--data`. */
 export function withDataFlags(
   config: TrainConfig | undefined,
-  data: string | undefined,
-  split: string | undefined,
+  { data, split, coords }: { readonly data?: string | undefined; readonly split?: string | undefined; readonly coords?: Coordinates | undefined },
   modelConfig: Readonly<Record<string, unknown>>,
 ): TrainConfig {
   if (!config && data === undefined) {
@@ -95,5 +107,6 @@ export function withDataFlags(
     ...base,
     ...(data !== undefined ? { data: { kind: 'dir' as const, path: data } } : {}),
     ...(split !== undefined ? { split } : {}),
+    ...(coords !== undefined ? { coords } : {}),
   };
 }

@@ -10,6 +10,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   synth: async () => (await import('./synth.js')).command,
   inspect: async () => (await import('./inspect.js')).command,
   pack: async () => (await import('./pack.js')).command,
+  worker: async () => (await import('./worker.js')).command,
 };
 
 export const commandNames = (): string[] => Object.keys(loaders).sort();

@@ -15,12 +15,19 @@ import { trainModel } from '../training/train-model.js';
 import { interruptSignal } from '../training/interrupt.js';
 import { checkBatchNorm } from '../training/batch-norm-check.js';
 import { checkModelOptions } from '../training/build-model.js';
+import { parseQueueUrl } from '../queue/queue-url.js';
+import { runQueuedTrain } from '../queue/queued-train.js';
+import { checkRedis } from '../queue/redis-connection.js';
+import { loadModelFile } from '../training/model-file.js';
+import type { ParsedFlags } from '../args/flags.js';
 
 const FLAGS = {
   ...TRAINING_FLAGS,
+  init: { type: 'string', description: 'start from the weights of FILE (a checkpoint, a run folder or a PyTorch state dict); the model and its options come from it', placeholder: 'FILE' },
   out: { type: 'string', description: 'run folder (default runs/<time>-<model>); an existing one is refused unless --force', placeholder: 'DIR' },
   force: { type: 'boolean', description: 'replace an existing --out folder (its old run is deleted)' },
   resume: { type: 'string', description: "continue the run in DIR from its latest checkpoint (its config.json; only --epochs, --workers, --backend may change)", placeholder: 'DIR' },
+  queue: { type: 'string', description: 'train on a `skelnorm worker` anywhere: one job on this Redis (redis://HOST:PORT[/DB]); the run folder is written here when it is done', placeholder: 'URL' },
 } as const;
 
 /** Flags that may differ when resuming: they do not change the result. `--epochs` extends the run. */
@@ -53,6 +60,8 @@ export const command: Command = {
     let dir: string;
     let existing: RunFolder | undefined;
     const resume = flags.resume !== undefined;
+    const queue = flags.queue !== undefined ? parseQueueUrl(flags.queue) : undefined;
+    if (queue && resume) throw new UsageError('--resume continues a run on this machine; it does not go with --queue');
     if (resume) {
       const given = args.filter((a) => a.startsWith('--')).map((a) => a.slice(2).split('=')[0]!);
       const fixed = given.filter((name) => !RESUMABLE.has(name));
@@ -74,22 +83,35 @@ export const command: Command = {
       config = resolveTrainConfig(flags, {
         modelOptions: (flags.model ?? TRAIN_DEFAULTS.model) === 'seed-cnn' ? { bnMomentum: SEED_BN_MOMENTUM } : {},
       });
+      if (flags.init !== undefined) config = await startingFrom(flags.init, flags, config, io);
       dir = flags.out ?? defaultRunDir(config.model);
     }
     if (existing) await checkResumable(dir, config, io);
     // Options the model does not have are refused before any folder is made.
     checkModelOptions(config.model, config.modelOptions);
+    if (queue) await checkRedis(queue, io);
     // Claim the folder before anything slow, so that a clash is reported at once.
     const run = existing
       ? existing
       : flags.out !== undefined
         ? await RunFolder.create(flags.out, { force: flags.force, resumable: true })
         : await RunFolder.claim(dir);
-    return train(config, run, resume, io);
+    return queue ? runQueuedTrain(config, run, queue, io) : train(config, run, resume, io);
   },
 };
 
-async function train(initial: TrainConfig, run: RunFolder, resume: boolean, io: CommandIO): Promise<number> {
+/**
+ * One training run into `run`, reported on `io`: what `skelnorm train` does after its flags, and
+ * what a `skelnorm worker` does with a `train --queue` job (which brings its own progress display
+ * and stop signal instead of this process's Ctrl-C).
+ */
+export async function train(
+  initial: TrainConfig,
+  run: RunFolder,
+  resume: boolean,
+  io: CommandIO,
+  queued: { readonly progress?: ProgressDisplay; readonly signal?: AbortSignal } = {},
+): Promise<number> {
   let config = initial;
   const started = performance.now();
   const backend = await chooseBackend(config.backend, io);
@@ -117,8 +139,8 @@ async function train(initial: TrainConfig, run: RunFolder, resume: boolean, io: 
     ...config,
     run: { startedAt: new Date().toISOString(), backend, cores: availableParallelism(), node: process.version, resumed: resume },
   });
-  const progress = new ProgressDisplay(io);
-  const interrupt = interruptSignal();
+  const progress = queued.progress ?? new ProgressDisplay(io);
+  const interrupt = queued.signal ? { signal: queued.signal, release: () => undefined } : interruptSignal();
   let outcome;
   try {
     outcome = await trainModel(config, {
@@ -223,4 +245,26 @@ function describeModel(name: string, config: Readonly<Record<string, unknown>>):
   return `${name} (${Object.entries(config)
     .map(([k, v]) => `${k} ${String(v)}`)
     .join(', ')})`;
+}
+
+/** Options that a data set or a run decides, not the weights file. */
+const RUN_DECIDED = new Set(['numClasses', 'frames', 'seed']);
+
+/**
+ * `--init FILE`: the model and its options come from the file (a PyTorch state dict's are inferred
+ * from its shapes); model flags given explicitly still apply on top.
+ */
+async function startingFrom(path: string, flags: ParsedFlags<typeof FLAGS>, config: TrainConfig, io: CommandIO): Promise<TrainConfig> {
+  const loaded = await loadModelFile(path, { ...(flags.model !== undefined && { model: flags.model }) });
+  try {
+    for (const line of loaded.inferred ?? []) io.out(line);
+    const fromFile = Object.fromEntries(Object.entries(loaded.model.config).filter(([k]) => !RUN_DECIDED.has(k)));
+    const explicit = resolveTrainConfig({ ...flags, preset: undefined }).modelOptions;
+    io.out(`init: ${loaded.model.modelName} from ${loaded.path}`);
+    // A model whose weights fix the frames (the CNNs' first fully connected layer) takes them from the file.
+    const frames = flags.frames === undefined && typeof loaded.model.config.frames === 'number' ? loaded.model.config.frames : config.frames;
+    return { ...config, frames, model: loaded.model.modelName, modelOptions: { ...fromFile, ...explicit }, init: path };
+  } finally {
+    loaded.model.dispose();
+  }
 }

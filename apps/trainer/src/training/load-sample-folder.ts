@@ -1,7 +1,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { checkSampleLabels, describeAction, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
-import { findMissingSkeletonLists, isSampleCacheFile, listSkeletonFiles, openSampleCache, packSkeletonFiles, readMissingSkeletonLists, readStgcnNpy } from '@skelnorm/data/node';
+import { actionLabel, checkSampleLabels, describeAction, sampleNameOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
+import {
+  findMissingSkeletonLists, isSampleCacheFile, isStgcnDataFileName, listSkeletonFiles, openSampleCache, packSkeletonFiles, readCtrgcnNpz, readMissingSkeletonLists,
+  readStgcnJointData, readStgcnNpy, type PresplitSamples,
+} from '@skelnorm/data/node';
 import { UsageError, type CommandIO } from '../command.js';
 
 export interface SampleFolder {
@@ -9,6 +12,8 @@ export interface SampleFolder {
   readonly numClasses: number;
   readonly description: string;
   readonly classNames?: readonly string[];
+  /** The train/test split that came with the files (ST-GCN, CTR-GCN data); absent: split by sample names. */
+  readonly split?: { readonly train: SkeletonSample[]; readonly test: SkeletonSample[]; readonly sameSamples: boolean };
 }
 
 /** File names a sample cache may have inside a `--data` folder. */
@@ -16,8 +21,11 @@ const CACHE_SUFFIXES = ['.skcache', '.cache', '.bin'];
 
 /**
  * Loads `--data`: a sample cache file (or a folder holding one), a `skelnorm pack` export
- * (`data.npy` + `samples.json`, ST-GCN layout), or a folder of `.skeleton` files (read, packed to
- * T frames; the official missing-skeleton list is honoured when one is found beside them).
+ * (`data.npy` + `samples.json`, ST-GCN layout), ST-GCN's own data (`<split>_data_joint.npy` +
+ * `<split>_label.pkl`, a folder with the train/val pair or one data file), CTR-GCN's `.npz` (a file,
+ * or the one in a folder), or a folder of `.skeleton` files (read, packed to T frames; the official
+ * missing-skeleton list is honoured when one is found beside them). ST-GCN and CTR-GCN data bring
+ * their own train/test split.
  */
 export async function loadSampleFolder(path: string, frames: number, io?: CommandIO, transform: PackTransformOptions = {}): Promise<SampleFolder> {
   const repack = (what: string): never => {
@@ -30,9 +38,20 @@ export async function loadSampleFolder(path: string, frames: number, io?: Comman
   } catch {
     throw new UsageError(`--data ${path}: no such file or folder`);
   }
-  if (info.isFile()) return customTransform ? repack('a sample cache') : loadCache(path);
+  if (info.isFile()) {
+    if (path.endsWith('.npz')) return customTransform ? repack('CTR-GCN data') : loadPresplit(path, readCtrgcnNpz);
+    if (isStgcnDataFileName(basename(path))) return customTransform ? repack('ST-GCN data') : loadPresplit(path, readStgcnJointData);
+    if (path.endsWith('.npy')) {
+      throw new UsageError(`--data ${path}: an .npy file is read as ST-GCN data named <split>_data_joint.npy (or <split>_data.npy) with <split>_label.pkl beside it; a skelnorm pack export is given as its folder (data.npy + samples.json)`);
+    }
+    return customTransform ? repack('a sample cache') : loadCache(path);
+  }
   const entries = await readdir(path);
   if (entries.includes('data.npy') && entries.includes('samples.json')) return customTransform ? repack('a pack export') : loadNpyExport(path);
+  if (entries.some(isStgcnDataFileName)) return customTransform ? repack('ST-GCN data') : loadPresplit(path, readStgcnJointData);
+  const archives = entries.filter((e) => e.endsWith('.npz')).sort();
+  if (archives.length > 1) throw new UsageError(`--data ${path}: ${archives.length} .npz files (${archives.join(', ')}); give the one to use as --data FILE`);
+  if (archives.length === 1) return customTransform ? repack('CTR-GCN data') : loadPresplit(join(path, archives[0]!), readCtrgcnNpz);
   const files = await listSkeletonFiles([path]);
   if (files.length > 0) return loadSkeletonFiles(path, files, frames, transform, io);
   // No .skeleton files: a sample cache, if exactly one file here is one (a `.bin` of anything
@@ -43,7 +62,9 @@ export async function loadSampleFolder(path: string, frames: number, io?: Comman
   }
   if (candidates.length > 1) throw new UsageError(`--data ${path}: ${candidates.length} sample caches (${candidates.map((c) => basename(c)).join(', ')}); give the one to use as --data FILE`);
   if (candidates.length === 1) return customTransform ? repack('a sample cache') : loadCache(candidates[0]!);
-  throw new UsageError(`--data ${path}: no .skeleton files, no sample cache (a ${CACHE_SUFFIXES.join('/')} file starting with SKNCACHE) and no data.npy + samples.json found`);
+  throw new UsageError(
+    `--data ${path}: no .skeleton files, no sample cache (a ${CACHE_SUFFIXES.join('/')} file starting with SKNCACHE) and no data.npy + samples.json found, nor ST-GCN's <split>_data_joint.npy + <split>_label.pkl or CTR-GCN's .npz`,
+  );
 }
 
 async function loadCache(path: string): Promise<SampleFolder> {
@@ -70,6 +91,32 @@ async function loadNpyExport(folder: string): Promise<SampleFolder> {
   }
   const { samples, shape, numClasses } = exported;
   return { samples, numClasses, description: `${folder} (data.npy (${shape.join(', ')}) + samples.json)` };
+}
+
+/** ST-GCN or CTR-GCN data: read and checked by the data package, its split kept. */
+async function loadPresplit(path: string, read: (path: string) => Promise<PresplitSamples>): Promise<SampleFolder> {
+  let set;
+  try {
+    set = await read(path);
+  } catch (error) {
+    // The readers' messages name the file, the sample or field, and what was expected.
+    throw new UsageError((error as Error).message);
+  }
+  const { train, test, numClasses, description, sameSamplesForTrainAndTest } = set;
+  const samples = sameSamplesForTrainAndTest ? train : [...train, ...test];
+  // NTU files labelled with their action (ntu_gendata.py's `action_class - 1`): name the classes as the dataset does.
+  const ntu = samples.every((s) => sampleNameOf(s.name) !== undefined && actionOf(s.name) === s.label);
+  const classNames = ntu ? Array.from({ length: numClasses }, (_, i) => describeAction(i)) : undefined;
+  return { samples, numClasses, classNames, description: `${path} (${description})`, split: { train, test, sameSamples: sameSamplesForTrainAndTest } };
+}
+
+/** The 0-based action of an NTU-named sample; undefined where a part is out of NTU's range. */
+function actionOf(name: string): number | undefined {
+  try {
+    return actionLabel(name);
+  } catch {
+    return undefined;
+  }
 }
 
 async function loadSkeletonFiles(folder: string, files: string[], frames: number, transform: PackTransformOptions, io?: CommandIO): Promise<SampleFolder> {

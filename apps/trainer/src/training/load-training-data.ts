@@ -6,8 +6,9 @@ import { BENCHMARKS, TrainingData } from './training-data.js';
 
 /**
  * The samples of a run: the built-in synthetic NTU-like set (generated in memory, deterministic
- * for its seed) or a folder (`skelnorm pack` cache or `.skeleton` files), split by the NTU
- * benchmark's rule (cross-subject by default: performers decide train or test).
+ * for its seed) or `--data` (`skelnorm pack` cache or export, `.skeleton` files), split by the NTU
+ * benchmark's rule (cross-subject by default: performers decide train or test); ST-GCN and CTR-GCN
+ * data keep the split their files come with.
  */
 export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords'>, io?: CommandIO): Promise<TrainingData> {
   const camera = config.coords === 'camera';
@@ -33,6 +34,13 @@ export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split
     );
   }
   const folder = await loadSampleFolder(config.data.path, config.frames, io, transform);
+  if (folder.split) {
+    // The files' own split (ST-GCN, CTR-GCN data); --split names NTU's rule, which they already applied.
+    const { train, test, sameSamples } = folder.split;
+    if (sameSamples) io?.err(`data: ${config.data.path} is one split; it serves as both train and test (give the folder with train_ and val_ files for a held-out test)`);
+    const how = sameSamples ? 'the same samples' : "the files' split";
+    return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${how})`, folder.classNames);
+  }
   const { train, test } = splitSamples(folder.samples, benchmark);
   return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${benchmark})${coords}`, folder.classNames);
 }

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSafetensors } from '@skelnorm/nn';
-import { createModel, exportTorchCheckpoint, modelFromCheckpoint, type SkeletonModel } from '@skelnorm/models';
+import { createModel, exportTorchCheckpoint, modelFromCheckpoint, modelFromStateDict, modelNames, type SkeletonModel } from '@skelnorm/models';
 import { decodeCheckpoint, disposeCheckpoint, type TrainerState } from '@skelnorm/trainer';
 import { FileCheckpointStore } from '@skelnorm/trainer/node';
 import { UsageError } from '../command.js';
@@ -21,6 +21,23 @@ export interface LoadedModel {
   readonly path: string;
   /** Newer checkpoints of a run folder that did not read back and were passed over, one line each. */
   readonly notes: readonly string[];
+  /**
+   * For a plain PyTorch state dict (no skelnorm metadata): what was inferred from its keys and
+   * shapes, one line each. Such a file is written back as one (same names, no metadata).
+   */
+  readonly inferred?: readonly string[];
+}
+
+/** `--model` of the commands that read a model file: only needed for a state dict whose keys match no model. */
+export const MODEL_FILE_FLAG = {
+  type: 'string',
+  description: 'the model of a plain PyTorch state dict (default: recognised from its keys): ' + modelNames().join(', '),
+  placeholder: 'NAME',
+} as const;
+
+export interface LoadModelFileOptions {
+  /** The model of a plain PyTorch state dict (`--model`); default: recognised from its keys. */
+  readonly model?: string;
 }
 
 /**
@@ -63,11 +80,20 @@ export async function resolveCheckpoint(arg: string): Promise<{ path: string; no
  * Loads a model from a trainer checkpoint (weights + optimizer + the run's config) or from a
  * plain weights file written by `saveModelFile` / `exportTorchCheckpoint` (zoo metadata).
  */
-export async function loadModelFile(arg: string): Promise<LoadedModel> {
+export async function loadModelFile(arg: string, options: LoadModelFileOptions = {}): Promise<LoadedModel> {
   const resolved = await resolveCheckpoint(arg);
   const { path, notes } = resolved;
   const bytes = resolved.bytes ?? new Uint8Array(await readFile(path));
   const { metadata } = readSafetensors(bytes, path);
+  const recorded = metadata['skelnorm.trainer'] !== undefined ? 'trainer' : metadata['model'];
+  if (options.model !== undefined && recorded !== undefined && recorded !== 'trainer' && recorded !== options.model) {
+    throw new UsageError(`${path} holds a '${recorded}' model (its metadata); --model ${options.model} does not fit it`);
+  }
+  if (recorded === undefined) {
+    const { model, inferred } = modelFromStateDict(bytes, { source: path, ...(options.model !== undefined && { model: options.model }) });
+    const how = inferred.detected ? `recognised as ${inferred.name} by its keys` : `--model ${inferred.name}`;
+    return { model, config: undefined, state: undefined, path, notes, inferred: [`a plain PyTorch state dict (${how}); inferred from its shapes:`, ...inferred.notes.map((n) => `  ${n}`)] };
+  }
   if (metadata['skelnorm.trainer'] !== undefined) {
     const checkpoint = decodeCheckpoint(bytes, path);
     try {
@@ -89,6 +115,25 @@ export async function loadModelFile(arg: string): Promise<LoadedModel> {
   const raw = metadata[RUN_CONFIG_KEY];
   const config = raw ? (JSON.parse(raw) as TrainConfig) : undefined;
   return { model, config, state: undefined, path, notes };
+}
+
+/**
+ * Starts `model` from the weights and buffers in `path` (`train --init`): any file `loadModelFile`
+ * reads, whose model has the same architecture.
+ */
+export async function loadInitialWeights(model: SkeletonModel, path: string): Promise<void> {
+  const loaded = await loadModelFile(path, { model: model.modelName });
+  const state = loaded.model.stateDict();
+  try {
+    model.loadStateDict(state);
+  } catch (error) {
+    const classes = loaded.model.config.numClasses;
+    const hint = classes !== model.config.numClasses ? ` (its model has ${String(classes)} classes, the data ${String(model.config.numClasses)})` : '';
+    throw new UsageError(`--init ${path} does not fit the model to train${hint}: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    for (const t of Object.values(state)) t.dispose();
+    loaded.model.dispose();
+  }
 }
 
 /**

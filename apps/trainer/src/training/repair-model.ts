@@ -15,7 +15,13 @@ export interface HeldOutRepair extends ModelRepairResult {
  * size, as training normalized), the best kept (`repairModel` from @skelnorm/models). The input
  * model is changed in place or disposed and replaced: use the returned one.
  */
-export async function repairOnTrainingData(model: SkeletonModel, data: TrainingData, batchSize: number, evalBatchSize: number): Promise<HeldOutRepair> {
+export async function repairOnTrainingData(
+  model: SkeletonModel,
+  data: TrainingData,
+  batchSize: number,
+  evalBatchSize: number,
+  options: { readonly perSlot?: boolean } = {},
+): Promise<HeldOutRepair> {
   const { statistics, holdout } = data.holdoutSplit();
   const validate: RepairValidator = async (m, { batchStatistics }) => {
     const batches = mixedBatches(holdout, batchStatistics ? batchSize : evalBatchSize, { mergeRemainder: true });
@@ -23,6 +29,6 @@ export async function repairOnTrainingData(model: SkeletonModel, data: TrainingD
     return { accuracy: result.top1, loss: result.loss };
   };
   const batches = disposingBatches(mixedBatches(statistics, batchSize, { mergeRemainder: true }));
-  const result = await repairModel(model, batches, { validate });
+  const result = await repairModel(model, batches, { validate, ...options });
   return { ...result, holdout: holdout.length, statistics: statistics.length };
 }

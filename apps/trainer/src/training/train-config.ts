@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { modelNames } from '@skelnorm/models';
 import type { LrScheduleSpec, OptimizerSpec } from '@skelnorm/trainer';
 import { UsageError } from '../command.js';
 import type { ParsedFlags } from '../args/flags.js';
@@ -64,6 +65,8 @@ export interface TrainConfig {
   /** Worker replicas for data-parallel training; 0 or 1 = in the main thread. */
   readonly workers: number;
   readonly backend: BackendFlag;
+  /** Weights the run started from (`train --init`): a checkpoint, run folder or PyTorch state dict. */
+  readonly init?: string;
   /** `TrainingData.fingerprint()` of the data the run started on (set by `train`; checked on resume). */
   readonly dataFingerprint?: string;
 }
@@ -93,7 +96,7 @@ export const TRAINING_FLAGS = {
     choices: PRESET_NAMES,
     description: `defaults for data and schedule; other flags still win. ${Object.values(TRAIN_PRESETS).map((p) => `${p.name}: ${p.description}; ${p.runTime} per run on 2 cores`).join('. ')}`,
   },
-  model: { type: 'string', description: 'model: seed-cnn|hcn|stgcn (default seed-cnn)' },
+  model: { type: 'string', description: `model: ${modelNames().join('|')} (default seed-cnn)` },
   norm: { type: 'string', description: 'normalization: none|batch|layer|group|frozen|masked-batch (model default)' },
   'person-mode': { type: 'string', description: 'per-person|per-person-stats|folded (model default)' },
   'bn-momentum': { type: 'string', description: "BatchNorm momentum, PyTorch convention, or 'null' for a cumulative average", placeholder: 'M' },
@@ -115,7 +118,7 @@ export const TRAINING_FLAGS = {
   seed: { type: 'int', description: 'seed of weights, data order, dropout (default 0)', min: 0 },
   workers: { type: 'int', description: 'worker threads for data-parallel training (default: CPU cores; 1 = main thread)', min: 0 },
   backend: { type: 'choice', choices: BACKENDS, description: 'tfjs backend (default auto)' },
-  data: { type: 'string', description: '`skelnorm pack` output, sample cache, or folder of .skeleton files (default: the built-in synthetic set)', placeholder: 'DIR' },
+  data: { type: 'string', description: '`skelnorm pack` output, sample cache, folder of .skeleton files, ST-GCN <split>_data_joint.npy + <split>_label.pkl (a folder or one file), or CTR-GCN .npz (default: the built-in synthetic set)', placeholder: 'PATH' },
   split: { type: 'choice', choices: ['ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset'], description: 'NTU benchmark split (default ntu60-xsub)' },
   coords: {
     type: 'choice',

@@ -6,6 +6,7 @@ import { dataParallel, FileCheckpointStore } from '@skelnorm/trainer/node';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import type { RunFolder } from '../run/run-folder.js';
 import { buildModel } from './build-model.js';
+import { loadInitialWeights } from './model-file.js';
 import { EventRecorder, replayMetrics } from './event-recorder.js';
 import type { TrainConfig } from './train-config.js';
 import { disposingBatches, type TrainingData } from './training-data.js';
@@ -58,6 +59,14 @@ export async function trainModel(config: TrainConfig, options: TrainModelOptions
   const started = performance.now();
   const { data } = options;
   const { model, options: modelOptions } = buildModel(config, data.numClasses);
+  if (config.init !== undefined && !options.resume) {
+    try {
+      await loadInitialWeights(model, config.init);
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+  }
   options.onModel?.(model);
   const recorder = new EventRecorder({
     ...(options.run ? { run: options.run } : {}),

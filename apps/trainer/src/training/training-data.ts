@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { Dataset, SeededRandom, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { Dataset, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { Generator } from '@skelnorm/nn';
 import type { Batch, BatchStream, FitData } from '@skelnorm/trainer';
 import type { TrainConfig } from './train-config.js';
 
@@ -108,7 +109,7 @@ export class TrainingData {
    * would favour whichever candidate fits them closest.
    */
   holdoutSplit(fraction = HOLDOUT_FRACTION): { readonly statistics: readonly SkeletonSample[]; readonly holdout: readonly SkeletonSample[] } {
-    const order = Array.from(new SeededRandom(HOLDOUT_SEED).permutation(this.train.length), (i) => this.train[i]!);
+    const order = Array.from(new Generator(HOLDOUT_SEED).permutation(this.train.length), (i) => this.train[i]!);
     const size = Math.min(order.length - 2, Math.max(2, Math.round(order.length * fraction)));
     if (size < 2) throw new Error(`a held-out slice needs at least 4 training samples, got ${order.length} (${this.description})`);
     return { holdout: order.slice(0, size), statistics: order.slice(size) };

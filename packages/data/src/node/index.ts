@@ -12,3 +12,12 @@ export { writeStgcnNpy, readNpy, readStgcnNpy, EmptyExportError, type StgcnNpyEx
 export type { WriteStgcnNpyOptions, StgcnNpyResult } from './npy-file.js';
 export { writeSyntheticNtu } from './synthetic-files.js';
 export type { WriteSyntheticNtuResult } from './synthetic-files.js';
+export { readStgcnJointData, isStgcnDataFileName, stgcnLabelPathOf, parseLabelPickle } from './stgcn-joint-data.js';
+export { readCtrgcnNpz, fromCtrgcnLayout } from './ctrgcn-npz.js';
+export type { PresplitSamples } from './presplit-samples.js';
+export { loadRestrictedPickle, PickleTuple, PickleRefusedError } from './restricted-pickle.js';
+export type { PickleValue } from './restricted-pickle.js';
+export { openZipArchive, crc32 } from './zip-archive.js';
+export type { ZipArchive, ZipMember } from './zip-archive.js';
+export { decodeNpy } from './npy-array.js';
+export type { NpyArray } from './npy-array.js';

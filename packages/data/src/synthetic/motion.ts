@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../seeded-random.js';
+import type { Generator } from '@skelnorm/nn';
 import { eulerDegrees } from './body-model.js';
 import { poseJoints, type ActorScript, type Keyframe, type Oscillation, type PoseJoint } from './actions.js';
 
@@ -53,7 +53,7 @@ const MIRROR_SLOT = JOINT_NAMES.map((name) => JOINT_SLOT.get(MIRROR[name])!);
 const ZERO: readonly [number, number, number] = [0, 0, 0];
 
 /** Key times moved by up to `jitter` (keeping their order and the ends at 0 and 1). */
-export function jitterKeys(keys: readonly Keyframe[], random: SeededRandom, jitter: number): Keyframe[] {
+export function jitterKeys(keys: readonly Keyframe[], random: Generator, jitter: number): Keyframe[] {
   const times = keys.map((k, i) => (i === 0 || i === keys.length - 1 ? k.at : k.at + random.uniform(-jitter, jitter)));
   for (let i = 1; i < times.length; i++) times[i] = Math.max(times[i]!, times[i - 1]! + 1e-3);
   return keys.map((k, i) => ({ at: Math.min(1, times[i]!), pose: k.pose }));

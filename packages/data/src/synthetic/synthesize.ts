@@ -1,6 +1,6 @@
 import { NTU_JOINT_COUNT } from '../kinect-joints.js';
 import { formatSampleName } from '../sample-name.js';
-import { SeededRandom } from '../seeded-random.js';
+import { Generator } from '@skelnorm/nn';
 import type { BodyTrack, SkeletonFile } from '../skeleton-file.js';
 import { syntheticActions, syntheticClasses, type PoseJoint, type SyntheticAction, type SyntheticClass } from './actions.js';
 import { eulerDegrees, forwardKinematics, mirrorPairs, multiply3, quaternionOf, restOffsets } from './body-model.js';
@@ -65,7 +65,7 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 
 /** The traits of performer `id`: the same in every class, so a performer is a "subject". */
 function performerTraits(seed: number, id: number): Performer {
-  const r = new SeededRandom(seed, 0x5e1f, id);
+  const r = new Generator(seed, 0x5e1f, id);
   const height = clamp(r.normal(1, 0.06), 0.86, 1.14);
   const boneScale = new Float64Array(V);
   for (let j = 0; j < V; j++) boneScale[j] = height * clamp(r.normal(1, 0.04), 0.9, 1.1);
@@ -90,7 +90,7 @@ function performerTraits(seed: number, id: number): Performer {
 
 /** Camera height above the floor, distance to the stage and downward tilt of setup `s`. */
 function setupGeometry(seed: number, setup: number) {
-  const r = new SeededRandom(seed, 0x5e7, setup);
+  const r = new Generator(seed, 0x5e7, setup);
   return { height: r.uniform(0.6, 1.3), distance: r.uniform(2.6, 3.5), pitch: r.uniform(-4, 12) };
 }
 
@@ -105,7 +105,7 @@ interface ActorMotion {
 function performActor(
   script: NonNullable<SyntheticAction['partner']> | SyntheticAction['performer'],
   performer: Performer,
-  r: SeededRandom,
+  r: Generator,
   timing: { lead: number; duration: number; frames: number },
   placement: { x: number; z: number; yaw: number },
   all: boolean,
@@ -205,7 +205,7 @@ class TrackRecorder {
   }
 }
 
-const trackingId = (r: SeededRandom) => `72057594037${String(r.nextInt(1_000_000)).padStart(6, '0')}`;
+const trackingId = (r: Generator) => `72057594037${String(r.nextInt(1_000_000)).padStart(6, '0')}`;
 
 /** Renders the actors as one Kinect at camera `camera` sees them: a SkeletonFile. */
 function renderCamera(
@@ -214,7 +214,7 @@ function renderCamera(
   T: number,
   geometry: { height: number; distance: number; pitch: number },
   camera: number,
-  r: SeededRandom,
+  r: Generator,
   all: boolean,
 ): SkeletonFile {
   const toCamera = multiply3(eulerDegrees(geometry.pitch, 0, 0), eulerDegrees(0, -CAMERA_YAW[camera - 1]!, 0));
@@ -327,7 +327,7 @@ function renderCamera(
  * Generates the samples one at a time (class-major): for each class, `ceil(perClass / 3)`
  * performances with distinct (setup, performer, replication), each rendered by up to three cameras.
  */
-export function* generateSyntheticNtu(options: SynthesizeNtuOptions = {}): Generator<SyntheticSkeleton> {
+export function* generateSyntheticNtu(options: SynthesizeNtuOptions = {}): IterableIterator<SyntheticSkeleton> {
   const classCount = options.classes ?? 12;
   const perClass = options.perClass ?? 48;
   const seed = options.seed ?? 0;
@@ -350,13 +350,13 @@ export function* generateSyntheticNtu(options: SynthesizeNtuOptions = {}): Gener
     const performances = Math.ceil(perClass / 3);
     const grid = setups * performerCount * 2;
     if (performances > grid) throw new RangeError(`synthesizeNtu: perClass ${perClass} needs more than ${grid} distinct performances`);
-    const pick = new SeededRandom(seed, 0xc1a5, cls.label).permutation(grid);
+    const pick = new Generator(seed, 0xc1a5, cls.label).permutation(grid);
     for (let k = 0; k < performances; k++) {
       const g = pick[k]!;
       const setup = (g % setups) + 1;
       const performerId = (Math.floor(g / setups) % performerCount) + 1;
       const replication = Math.floor(g / (setups * performerCount)) + 1;
-      const r = new SeededRandom(seed, 0xacd, cls.label, k);
+      const r = new Generator(seed, 0xacd, cls.label, k);
       const performer = traits(performerId);
       const base = r.uniform(action.frames[0], action.frames[1]);
       const duration = Math.round(clamp((base / performer.speed) * clamp(r.normal(1, 0.08), 0.8, 1.2), 24, 280));
@@ -384,7 +384,7 @@ export function* generateSyntheticNtu(options: SynthesizeNtuOptions = {}): Gener
       for (let c = 0; c < count; c++) {
         const camera = cameras[c]! + 1;
         const name = formatSampleName({ setup, camera, performer: performerId, replication, action: action.action });
-        const file = renderCamera(name, actors, frames, geometry, camera, new SeededRandom(seed, 0xca3, cls.label, k, camera), all);
+        const file = renderCamera(name, actors, frames, geometry, camera, new Generator(seed, 0xca3, cls.label, k, camera), all);
         yield { name, label: cls.label, action: action.action, file };
       }
     }

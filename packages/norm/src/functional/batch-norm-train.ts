@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { valuesPerChannel } from './batch-norm.js';
+import { broadcastCounts, type SampleMultiplicity } from '../sample-multiplicity.js';
 
 /** What a training-mode BatchNorm call gives back: the output and the batch statistics it used. */
 export interface BatchNormTrainResult {
@@ -24,7 +25,7 @@ export interface BatchNormTrainResult {
  *
  * About 10 full-size ops in all where the differentiated composition of `channelMoments` and
  * `normalizeChannels` took about 20: on wasm the seed CNN's BatchNorms went from ~330 to ~90 ms of
- * a batch-32 training step (`tools/bench/src/step-profile.ts`).
+ * a batch-32 training step (`skelnorm bench --workers 0 --profile`).
  *
  * The mean's correction pass is what PyTorch does not do: for a channel that is constant over the
  * batch (the seed CNN's first conv on an all-zero second person gives its bias everywhere) a
@@ -34,33 +35,53 @@ export interface BatchNormTrainResult {
  * and they agree to 2e-5 (as with two real persons); elsewhere it changes the result by rounding
  * only (the golden PyTorch files still pass). `weight`/`bias` omitted: no affine (their gradients
  * are computed against 1 and 0 and dropped).
+ *
+ * `multiplicity` (a compacted batch, see `SampleMultiplicity`): with c_i the count of row i and n
+ * the full batch's values per channel, the means above become sum(c x) / n, and
+ * dx_i = (dy_i - c_i * (sum(dy) / n + xmu_i * dotp * invstd^2 / n)) * w * invstd, where dy of a row
+ * is already the sum over its copies: the dense layer's numbers, each copy's input gradient summed.
  */
-export function batchNormTrain(x: tf.Tensor, eps: number, weight?: tf.Tensor, bias?: tf.Tensor): BatchNormTrainResult {
+export function batchNormTrain(
+  x: tf.Tensor,
+  eps: number,
+  weight?: tf.Tensor,
+  bias?: tf.Tensor,
+  multiplicity?: SampleMultiplicity,
+): BatchNormTrainResult {
   const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
   const channels = x.shape[x.rank - 1] ?? 0;
-  const n = valuesPerChannel(x);
+  const rows = x.shape[0] ?? 0;
+  // Under a multiplicity, n counts the full batch; every sum that the dense layer takes over the
+  // copies of a row is that row's term times its count (reductions over the gradient need no
+  // count: the gather that expands the rows has already summed the copies' gradients).
+  const n = multiplicity ? (multiplicity.total * valuesPerChannel(x)) / Math.max(rows, 1) : valuesPerChannel(x);
+  const mean = (t: tf.Tensor, counts: tf.Tensor | undefined) => (counts ? tf.div(tf.sum(tf.mul(t, counts), axes), n) : tf.mean(t, axes));
   let statistics: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    const roughMean = tf.mean(input, axes);
+    const counts = multiplicity ? broadcastCounts(multiplicity.counts, x.rank) : undefined;
+    const roughMean = mean(input, counts);
     const roughXmu = tf.sub(input, roughMean);
-    const correction = tf.mean(roughXmu, axes);
-    const mean = tf.add(roughMean, correction);
+    const correction = mean(roughXmu, counts);
+    const batchMean = tf.add(roughMean, correction);
     const xmu = tf.sub(roughXmu, correction);
-    const variance = tf.mean(tf.square(xmu), axes);
+    const variance = mean(tf.square(xmu), counts);
     const invstd = tf.rsqrt(tf.add(variance, eps));
     const value = tf.add(tf.mul(xmu, tf.mul(invstd, w)), b);
     // The op runs in its own tidy scope: keep the statistics for the caller's running averages.
-    statistics = { mean: tf.keep(mean), variance: tf.keep(variance) };
-    save([xmu, invstd, w]);
+    statistics = { mean: tf.keep(batchMean), variance: tf.keep(variance) };
+    save(counts ? [xmu, invstd, w, counts] : [xmu, invstd, w]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [savedXmu, savedInvstd, savedW] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const [savedXmu, savedInvstd, savedW, savedCounts] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
         const sumDy = tf.sum(dy, axes);
         const dotp = tf.sum(tf.mul(savedXmu, dy), axes);
         const k = tf.div(tf.mul(dotp, tf.square(savedInvstd)), n);
-        const dx = tf.mul(tf.sub(tf.sub(dy, tf.div(sumDy, n)), tf.mul(savedXmu, k)), tf.mul(savedInvstd, savedW));
+        const centred = savedCounts
+          ? tf.sub(dy, tf.mul(tf.add(tf.div(sumDy, n), tf.mul(savedXmu, k)), savedCounts))
+          : tf.sub(tf.sub(dy, tf.div(sumDy, n)), tf.mul(savedXmu, k));
+        const dx = tf.mul(centred, tf.mul(savedInvstd, savedW));
         return [dx, tf.mul(dotp, savedInvstd), sumDy];
       },
     };
@@ -69,8 +90,8 @@ export function batchNormTrain(x: tf.Tensor, eps: number, weight?: tf.Tensor, bi
   const b = bias ?? tf.zeros([channels]);
   try {
     const y = op(x, w, b);
-    const { mean, variance } = statistics!;
-    return { y, mean, variance, count: n };
+    const { mean: batchMean, variance } = statistics!;
+    return { y, mean: batchMean, variance, count: n };
   } finally {
     if (!weight) w.dispose();
     if (!bias) b.dispose();

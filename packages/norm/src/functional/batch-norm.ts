@@ -35,22 +35,34 @@ export function channelMoments(x: tf.Tensor): ChannelMoments {
  * Channel moments over the valid samples only: `mask` [N] holds 1 for a real sample and 0 for
  * padding (an absent person). mean = sum(m x) / n, variance = sum(m (x - mean)^2) / n with
  * n = sum(m) * (values per sample and channel). When no sample is valid, n = 0 and mean and
- * variance are 0 (the caller decides what to do; see `hasValues`).
+ * variance are 0 (the caller decides what to do; see `hasValues`). `counts` [N] (a compacted batch's
+ * multiplicities, see `SampleMultiplicity`) multiply the mask: w = m * counts.
  */
-export function maskedChannelMoments(x: tf.Tensor, mask: tf.Tensor): ChannelMoments {
+export function maskedChannelMoments(x: tf.Tensor, mask: tf.Tensor, counts?: tf.Tensor): ChannelMoments {
   const n = x.shape[0];
   if (mask.rank !== 1 || mask.shape[0] !== n) {
     throw new Error(`mask: expected shape [${n}] (one value per sample, 1 = valid, 0 = padded), got [${mask.shape}]`);
   }
+  const weights = tf.cast(mask, 'float32');
+  return weightedChannelMoments(x, counts ? tf.mul(weights, counts) : weights);
+}
+
+/**
+ * Channel moments with a weight per sample (`weights` [N], float32 >= 0): a mask (0/1), a count of
+ * identical samples a row stands for, or their product. mean = sum(w x) / n, variance =
+ * sum(w (x - mean)^2) / n, n = sum(w) * (values per sample and channel); n = 0 gives 0 and 0.
+ */
+export function weightedChannelMoments(x: tf.Tensor, weights: tf.Tensor): ChannelMoments {
+  const n = x.shape[0] ?? 0;
   const axes = leadingAxes(x);
-  const perSample = n === 0 ? 0 : valuesPerChannel(x) / (n ?? 1);
-  const m = tf.reshape(tf.cast(mask, 'float32'), [n ?? 0, ...new Array<number>(x.rank - 1).fill(1)]);
-  const count = tf.mul(tf.sum(m), perSample) as tf.Scalar;
+  const perSample = n === 0 ? 0 : valuesPerChannel(x) / n;
+  const w = tf.reshape(weights, [n, ...new Array<number>(x.rank - 1).fill(1)]);
+  const count = tf.mul(tf.sum(w), perSample) as tf.Scalar;
   const divisor = tf.maximum(count, 1);
-  const mean = tf.div(tf.sum(tf.mul(x, m), axes), divisor);
+  const mean = tf.div(tf.sum(tf.mul(x, w), axes), divisor);
   // square(sub) rather than squaredDifference: tfjs's SquaredDifference gradient does not reduce
   // over broadcast axes (the gradient of `mean` would come back [N, ..., C] instead of [C]).
-  const variance = tf.div(tf.sum(tf.mul(tf.square(tf.sub(x, mean)), m), axes), divisor);
+  const variance = tf.div(tf.sum(tf.mul(tf.square(tf.sub(x, mean)), w), axes), divisor);
   return { mean, variance, count };
 }
 

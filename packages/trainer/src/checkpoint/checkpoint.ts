@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkStateValues, readSafetensors, safetensorsToTensors, tensorsToSafetensors, type Module, type SafetensorsFile } from '@skelnorm/nn';
+import { checkStateValues, readSafetensors, safetensorsToTensors, tensorsToSafetensors, type GeneratorState, type Module, type SafetensorsFile } from '@skelnorm/nn';
 import type { LrScheduleSpec } from '../optim/lr-schedule.js';
 import type { Optimizer, OptimizerSpec } from '../optim/optimizer.js';
 
@@ -24,8 +24,8 @@ export interface TrainerState {
   readonly schedule?: LrScheduleSpec;
   readonly labelSmoothing: number;
   readonly clipGradNorm?: number;
-  /** Generator states (`default` = nn's defaultGenerator), four uint32 words each. */
-  readonly rng: Readonly<Record<string, readonly number[]>>;
+  /** Generator states (`default` = nn's defaultGenerator). */
+  readonly rng: Readonly<Record<string, GeneratorState>>;
   /** Running sums of the epoch in progress (mid-epoch checkpoints), so its `epoch` event is exact. */
   readonly epochTotals?: { readonly lossSum: number; readonly correct: number; readonly count: number };
   /** The step engine's own state (e.g. worker replicas' generators). */

@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { median } from '../median.js';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@skelnorm/nn';
 import { localStepEngine } from '../local-step-engine.js';
@@ -8,6 +6,7 @@ import { createOptimizer } from '../optim/create-optimizer.js';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 import type { StepEngineFactory } from '../step-engine.js';
 import { dataParallel, type ModelSpec } from './data-parallel.js';
+import { profileKernels, type KernelTime } from './kernel-profile.js';
 
 export interface BenchOptions {
   /** Worker replicas; 0 = in this thread on the current backend (set one up first). Default 2. */
@@ -18,12 +17,24 @@ export interface BenchOptions {
   readonly steps?: number;
   /** Untimed steps first (kernel warm-up, allocation). Default 2. */
   readonly warmupSteps?: number;
-  /** Default `{ name: 'seed-cnn' }` (BatchNorm, dropout 0.5, T = 64, 60 classes: the PyTorch reference's model). */
+  /**
+   * Default: the seed CNN as the PyTorch anchor (`scripts/torch_seed_cnn_step.py`) defines it:
+   * BatchNorm with momentum 0.01, one call of the shared stack per person, dropout 0.5, T = 64,
+   * 60 classes, person-sparse execution on.
+   */
   readonly model?: ModelSpec;
   /** Input [M, T, V, C] per sample. Default [2, 64, 25, 3]. */
   readonly inputShape?: readonly [number, number, number, number];
   /** Classes of the random labels. Default 60. */
   readonly numClasses?: number;
+  /**
+   * NTU-like batches: sample n has all its persons only when n % twoPersonEvery == 0; in the others
+   * every person slot but the first is all zeros (absent), as in NTU-60, where about 5 samples in 6
+   * have one person. Default 6, as the anchor; 1 = every person present.
+   */
+  readonly twoPersonEvery?: number;
+  /** Time every kernel of the timed steps (`workers: 0` only: kernels of this thread). Default false. */
+  readonly profile?: boolean;
   /** Worker backend. Default `auto` (wasm, else cpu). */
   readonly backend?: 'auto' | 'wasm' | 'cpu';
 }
@@ -43,25 +54,31 @@ export interface BenchResult {
   readonly setupMs: number;
   /** Mean of the engine's per-step breakdown (data-parallel: computeMs, syncMs, updateMs of rank 0). */
   readonly timings: Readonly<Record<string, number>>;
+  /** With `profile`: exclusive time per kernel and step, slowest first. */
+  readonly kernels?: readonly KernelTime[];
 }
 
+/** The seed CNN as the PyTorch anchor trains it (see {@link BenchOptions.model}). */
+export const ANCHOR_SEED_CNN: ModelSpec = { name: 'seed-cnn', options: { personMode: 'per-person', bnMomentum: 0.01, personSparse: true } };
+
 /**
- * Training throughput of a model (default the seed CNN) on random batches, with Adam (lr 1e-3)
- * as in `scripts/torch-bench.py`, the PyTorch reference ({@link benchTorchReference}).
+ * Training throughput of a model (default the seed CNN) on random NTU-like batches, with Adam
+ * (lr 1e-3) as in `scripts/torch_seed_cnn_step.py`, the PyTorch anchor ({@link runTorchAnchor}).
  * With `workers >= 1` the steps run through {@link dataParallel}; the main thread needs a tfjs
  * backend only to hold the model (set one up first, e.g. `setupBackend` from @skelnorm/backends).
  *
  * @example
  * const ours = await benchTrainingThroughput({ workers: 2, batchSize: 64, steps: 10 });
- * const torch = await benchTorchReference({ threads: 2, batchSize: 64, steps: 10 });
- * console.log(ours.msPerStep, torch.msPerStep, torch.msPerStep / ours.msPerStep); // ratio: 1 = parity
+ * const torch = await runTorchAnchor({ threads: 2, batchSize: 64, steps: 10 });
+ * console.log(ours.medianMsPerStep, torch.medianMsPerStep / ours.medianMsPerStep); // ratio: 1 = parity
  */
 export async function benchTrainingThroughput(options: BenchOptions = {}): Promise<BenchResult> {
   const workers = options.workers ?? 2;
   const batchSize = options.batchSize ?? 64;
   const steps = options.steps ?? 10;
   const warmup = options.warmupSteps ?? 2;
-  const spec: ModelSpec = options.model ?? { name: 'seed-cnn' };
+  const spec: ModelSpec = options.model ?? ANCHOR_SEED_CNN;
+  const twoPersonEvery = options.twoPersonEvery ?? 6;
   const [m, t, v, c] = options.inputShape ?? [2, 64, 25, 3];
   const numClasses = options.numClasses ?? 60;
   const optimizerSpec: OptimizerSpec = { name: 'adam', lr: 1e-3 };
@@ -71,11 +88,15 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
   const factory: StepEngineFactory = workers === 0 ? localStepEngine() : dataParallel({ workers, model: spec, backend: options.backend ?? 'auto' });
   const engine = await factory({ model, optimizer, optimizerSpec, labelSmoothing: 0 });
   const setupMs = performance.now() - setupStart;
+  if (options.profile && workers !== 0) throw new Error('bench: profile times the kernels of this thread and needs workers: 0');
   const times: number[] = [];
   const breakdown: Record<string, number> = {};
+  let profiler: ReturnType<typeof profileKernels> | undefined;
+  let kernels: KernelTime[] | undefined;
   try {
     for (let i = 0; i < warmup + steps; i++) {
-      const x = tf.randomUniform([batchSize, m, t, v, c], -1, 1, 'float32', i);
+      if (options.profile && i === warmup) profiler = profileKernels();
+      const x = ntuLikeBatch([batchSize, m, t, v, c], twoPersonEvery, i);
       const y = tf.randomUniform([batchSize], 0, numClasses, 'int32', 1000 + i);
       const t0 = performance.now();
       let timings: Readonly<Record<string, number>> | undefined;
@@ -89,6 +110,7 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
       for (const [k, v] of Object.entries(timings ?? {})) breakdown[k] = (breakdown[k] ?? 0) + v / steps;
     }
   } finally {
+    kernels = profiler?.stop(steps);
     await engine.dispose();
     optimizer.dispose();
     model.dispose();
@@ -97,56 +119,15 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
   return {
     model: spec.name, workers, engine: engine.description, batchSize, steps,
     msPerStep, medianMsPerStep: median(times), samplesPerSecond: (batchSize * 1000) / msPerStep, setupMs, timings: breakdown,
+    ...(kernels ? { kernels } : {}),
   };
 }
 
-export interface TorchBenchOptions {
-  /** Python with PyTorch. Default `python3` (Debian's python3-torch lives in /usr/bin/python3). */
-  readonly python?: string;
-  /** torch.set_num_threads. Default 2. */
-  readonly threads?: number;
-  readonly batchSize?: number;
-  readonly steps?: number;
-  readonly warmupSteps?: number;
-}
-
-export interface TorchBenchResult {
-  readonly msPerStep: number;
-  readonly medianMsPerStep: number;
-  readonly threads: number;
-  readonly batchSize: number;
-  readonly steps: number;
-  /** PyTorch's version string. */
-  readonly torch: string;
-}
-
-/**
- * Runs `scripts/torch-bench.py` (the seed CNN's PyTorch training step, same model, batch and
- * optimizer as {@link benchTrainingThroughput}'s default) and returns its timing. Rejects with
- * the script's error output when Python or PyTorch is missing.
- */
-export function benchTorchReference(options: TorchBenchOptions = {}): Promise<TorchBenchResult> {
-  const script = fileURLToPath(new URL('../../scripts/torch-bench.py', import.meta.url));
-  const args = [
-    script, '--threads', String(options.threads ?? 2), '--batch', String(options.batchSize ?? 64),
-    '--steps', String(options.steps ?? 10), '--warmup', String(options.warmupSteps ?? 2),
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.python ?? 'python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`torch-bench.py exited with ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as TorchBenchResult);
-      } catch {
-        reject(new Error(`torch-bench.py printed no result: ${out.slice(-500)}`));
-      }
-    });
-  });
+/** Uniform values in [-1, 1) with every person but the first zeroed unless n % twoPersonEvery == 0. */
+function ntuLikeBatch(shape: [number, number, number, number, number], twoPersonEvery: number, seed: number): tf.Tensor {
+  const [n, m] = shape;
+  const keep = new Float32Array(n * m).map((_, i) => (i % m === 0 || Math.floor(i / m) % twoPersonEvery === 0 ? 1 : 0));
+  return tf.tidy(() => tf.mul(tf.randomUniform(shape, -1, 1, 'float32', seed), tf.tensor(keep, [n, m, 1, 1, 1])));
 }
 
 async function buildModel(spec: ModelSpec): Promise<Module> {

@@ -1,3 +1,4 @@
+import type { GeneratorState } from '@skelnorm/nn';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -207,13 +208,13 @@ class DataParallelEngine implements StepEngine {
   }
 
   async getState(): Promise<unknown> {
-    return { replicas: await Promise.all(this.workers.map((w) => this.request<Record<string, number[]>>(w, { type: 'get-rng' }))) };
+    return { replicas: await Promise.all(this.workers.map((w) => this.request<Record<string, GeneratorState>>(w, { type: 'get-rng' }))) };
   }
 
   async setState(state: unknown): Promise<void> {
-    const replicas = (state as { replicas?: Record<string, number[]>[] } | undefined)?.replicas;
+    const replicas = (state as { replicas?: Record<string, GeneratorState>[] } | undefined)?.replicas;
     if (!replicas || replicas.length !== this.workers.length) return;
-    await Promise.all(this.workers.map((w, rank) => this.request(w, { type: 'set-rng', rng: replicas[rank] as Record<string, number[]> })));
+    await Promise.all(this.workers.map((w, rank) => this.request(w, { type: 'set-rng', rng: replicas[rank] as Record<string, GeneratorState> })));
   }
 
   async dispose(): Promise<void> {

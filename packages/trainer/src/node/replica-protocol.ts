@@ -1,3 +1,4 @@
+import type { GeneratorState } from '@skelnorm/nn';
 import type { OptimizerSpec } from '../optim/optimizer.js';
 import type { StepOutcome } from '../step-engine.js';
 import type { BufferSync, ModelSpec } from './data-parallel.js';
@@ -35,7 +36,7 @@ export type ReplicaRequest =
   | { readonly id: number; readonly type: 'get-state'; readonly optimizer: boolean }
   | { readonly id: number; readonly type: 'set-state'; readonly state: ReplicaState }
   | { readonly id: number; readonly type: 'get-rng' }
-  | { readonly id: number; readonly type: 'set-rng'; readonly rng: Record<string, number[]> }
+  | { readonly id: number; readonly type: 'set-rng'; readonly rng: Record<string, GeneratorState> }
   | { readonly id: number; readonly type: 'close' };
 
 export type ReplicaReply =

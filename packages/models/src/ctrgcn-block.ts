@@ -1,0 +1,71 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Module, ReLU, type ForwardContext, type Generator } from '@skelnorm/nn';
+import { CtrGcnGraphUnit } from './ctrgcn-graph-conv.js';
+import { initNormAffine } from './ctrgcn-init.js';
+import { MultiScaleTemporalConv, TemporalConv } from './ctrgcn-temporal.js';
+import type { ModelNorm, NormSettings } from './model-norm.js';
+import type { ResidualKind } from './stgcn-block.js';
+
+/** The temporal kernel and dilations of CTR-GCN's blocks (`TCN_GCN_unit` defaults). */
+export const CTRGCN_TEMPORAL_KERNEL = 5;
+export const CTRGCN_DILATIONS: readonly number[] = [1, 2];
+
+export interface CtrGcnBlockOptions {
+  inChannels: number;
+  outChannels: number;
+  stride: number;
+  residual: boolean;
+  graph: Float32Array;
+  joints: number;
+  adaptive: boolean;
+  norm: ModelNorm;
+  normSettings: NormSettings;
+  generator: Generator;
+}
+
+/**
+ * One CTR-GCN block (`TCN_GCN_unit` in the reference `model/ctrgcn.py`):
+ *   y = relu(tcn1(gcn1(x)) + residual(x)),
+ * gcn1 a `CtrGcnGraphUnit`, tcn1 a `MultiScaleTemporalConv` (kernel 5, dilations 1 and 2, the
+ * block's stride), residual nothing (the first block), the input, or `unit_tcn` — a 1x1 conv with
+ * the stride, then a norm — when channels or length change.
+ * Shape: [N, T, V, C_in] -> [N, ceil(T/s), V, C_out]. Names: `gcn1.*`, `tcn1.branches.*`, `residual.{conv,bn}.*`.
+ */
+export class CtrGcnBlock extends Module {
+  readonly gcn1: CtrGcnGraphUnit;
+  readonly tcn1: MultiScaleTemporalConv;
+  readonly residual: TemporalConv | undefined;
+  readonly residualKind: ResidualKind;
+  private readonly relu = new ReLU();
+
+  constructor(o: CtrGcnBlockOptions) {
+    super();
+    const { inChannels, outChannels, stride, norm, normSettings, generator } = o;
+    this.gcn1 = this.registerModule('gcn1', new CtrGcnGraphUnit({
+      inChannels, outChannels, graph: o.graph, joints: o.joints, adaptive: o.adaptive, norm, normSettings, generator,
+    }));
+    this.tcn1 = this.registerModule('tcn1', new MultiScaleTemporalConv({
+      inChannels: outChannels, outChannels, kernel: CTRGCN_TEMPORAL_KERNEL, stride, dilations: CTRGCN_DILATIONS, norm, normSettings, generator,
+    }));
+    this.residualKind = !o.residual ? 'none' : inChannels === outChannels && stride === 1 ? 'identity' : 'conv';
+    if (this.residualKind === 'conv') {
+      this.residual = this.registerModule('residual', new TemporalConv({
+        inChannels, outChannels, kernel: 1, stride, dilation: 1, norm, normSettings, generator,
+      }));
+      // unit_tcn: bn_init(bn, 1), where TemporalConv draws its scale as weights_init does.
+      initNormAffine(this.residual.bn, 1, generator);
+    }
+  }
+
+  forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
+    const y = this.tcn1.call(this.gcn1.call(x, context), context);
+    switch (this.residualKind) {
+      case 'none':
+        return this.relu.call(y);
+      case 'identity':
+        return this.relu.call(tf.add(y, x));
+      case 'conv':
+        return this.relu.call(tf.add(y, this.residual!.call(x, context)));
+    }
+  }
+}
