@@ -15,6 +15,7 @@ interface RunResult {
   readonly state: string;
   readonly losses: number[];
   readonly msPerStep: number;
+  readonly error?: string;
 }
 
 /**
@@ -46,6 +47,8 @@ async function train(page: Page, timeoutMs: number): Promise<RunResult[]> {
         state: el.dataset['state'] ?? '',
         losses: JSON.parse(el.dataset['losses'] ?? '[]') as number[],
         msPerStep: Number(el.dataset['msPerStep']),
+        // What a failed run says, so that a failing assertion shows why.
+        ...(el.dataset['state'] === 'failed' ? { error: el.textContent ?? '' } : {}),
       };
     }),
   );
@@ -111,7 +114,7 @@ describe('training in the page', () => {
       await page.selectOption('#variant-b', 'bn-folded');
       await setField(page, 'epochs', '2');
       const runs = await train(page, 120_000);
-      expect(runs.map((r) => [r.variant, r.state])).toEqual([['seed-bn', 'done'], ['bn-folded', 'done']]);
+      expect(runs.map((r) => [r.variant, r.state]), runs.map((r) => r.error ?? '').join(' / ')).toEqual([['seed-bn', 'done'], ['bn-folded', 'done']]);
       for (const run of runs) {
         expect(run.losses.length).toBe(4);
         expect(run.losses.every(Number.isFinite)).toBe(true);

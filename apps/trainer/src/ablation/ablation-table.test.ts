@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findAll, parseXml } from '../test-support/xml.js';
+import { findAll, parseXml } from '@skelnorm/test-support';
 import { ablationJson, ablationMarkdown, ablationSvg, spread, summarizeAblation, type AblationRun } from './ablation-table.js';
 
 const run = (variant: string, seed: number, train: number, test: number): AblationRun => ({

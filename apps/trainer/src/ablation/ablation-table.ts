@@ -1,4 +1,4 @@
-import { barChartSvg } from '../report/bar-chart.js';
+import { barChartSvg } from '@skelnorm/trainer/charts';
 
 /** The measurements of one (variant, seed) training run. Accuracies are 0..1. */
 export interface AblationRun {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
 import { captureIO } from '../test-support/capture-io.js';
-import { parseXml } from '../test-support/xml.js';
+import { parseXml } from '@skelnorm/test-support';
 
 /** A tiny run: 3 synthetic classes, 16 frames, batch 8, one epoch, wasm in this thread. */
 const TINY = ['--classes', '3', '--per-class', '12', '--frames', '16', '--batch-size', '8', '--epochs', '1', '--backend', 'wasm', '--workers', '1'];

@@ -1,5 +1,4 @@
-import { confusionMatrixSvg } from './confusion-matrix-chart.js';
-import { lineChartSvg, type LineSeries } from './line-chart.js';
+import { confusionMatrixSvg, lineChartSvg, type LineSeries } from '@skelnorm/trainer/charts';
 import { thinSteps, type RunHistory } from './run-history.js';
 
 export interface RunReportInput {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderRunReport } from '../report/run-report.js';
 import { emptyHistory, epochRecord } from '../report/run-history.js';
-import { parseXml } from '../test-support/xml.js';
+import { parseXml } from '@skelnorm/test-support';
 import { defaultRunDir, RunFolder } from './run-folder.js';
 
 const dirs: string[] = [];

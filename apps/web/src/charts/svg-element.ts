@@ -1,9 +1,7 @@
-const SVG = 'http://www.w3.org/2000/svg';
-
-/** An SVG element with attributes and optional text. */
-export function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {
-  const node = document.createElementNS(SVG, name);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  if (text !== undefined) node.textContent = text;
-  return node;
+/** The `<svg>` element of the kit's inline markup (the kit builds strings; the page needs nodes). */
+export function svgFromMarkup(markup: string): SVGSVGElement {
+  const doc = new DOMParser().parseFromString(markup, 'image/svg+xml');
+  const root = doc.documentElement;
+  if (root.nodeName !== 'svg') throw new Error(`chart markup did not parse as SVG: ${root.textContent ?? ''}`);
+  return document.importNode(root, true) as unknown as SVGSVGElement;
 }

@@ -96,7 +96,7 @@ export function renderDiagnosisMessages(report: DiagnosisReport): HTMLOListEleme
  */
 export function renderDiagnosisCharts(report: DiagnosisReport): SVGSVGElement[] {
   const bars = (value: (l: LayerDiagnosis) => number | undefined) =>
-    report.layers.map((l) => ({ label: l.name, value: value(l) ?? Number.NaN, colour: verdictColours[l.verdict], title: `${l.name}: ${l.verdict}` }));
+    report.layers.map((l) => ({ label: l.name, value: value(l) ?? Number.NaN, colour: verdictColours[l.verdict] }));
   return [
     renderBarChart(bars((l) => l.meanShiftSigma?.mean), {
       title: 'running mean vs data: shift in σ',

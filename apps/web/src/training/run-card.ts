@@ -87,15 +87,15 @@ export class RunCard {
     this.root.dataset['msPerStep'] = Number.isFinite(msPerStep) ? msPerStep.toFixed(1) : '';
     this.root.dataset['testTop1'] = test ? String(test[2]) : '';
     this.lossChart.update([
-      { label: 'train step', colour: COLOURS.step, points: h.steps.map(([x, y]) => [x, y]) },
-      { label: 'train epoch', colour: COLOURS.train, points: h.epochs.map(([x, y]) => [x, y]), markers: true },
-      { label: 'test (eval)', colour: COLOURS.test, points: h.test.map(([x, y]) => [x, y]), markers: true },
-      { label: 'train (eval)', colour: COLOURS.trainEval, points: h.trainEval.map(([x, y]) => [x, y]), markers: true, dashed: true },
+      { name: 'train step', color: COLOURS.step, points: h.steps.map(([x, y]) => [x, y]) },
+      { name: 'train epoch', color: COLOURS.train, points: h.epochs.map(([x, y]) => [x, y]), markers: true },
+      { name: 'test (eval)', color: COLOURS.test, points: h.test.map(([x, y]) => [x, y]), markers: true },
+      { name: 'train (eval)', color: COLOURS.trainEval, points: h.trainEval.map(([x, y]) => [x, y]), markers: true, dashed: true },
     ]);
     this.accuracyChart.update([
-      { label: 'train (train mode)', colour: COLOURS.train, points: h.epochs.map(([x, , a]) => [x, a]), markers: true },
-      { label: 'test (eval)', colour: COLOURS.test, points: h.test.map(([x, , a]) => [x, a]), markers: true },
-      { label: 'train (eval)', colour: COLOURS.trainEval, points: h.trainEval.map(([x, , a]) => [x, a]), markers: true, dashed: true },
+      { name: 'train (train mode)', color: COLOURS.train, points: h.epochs.map(([x, , a]) => [x, a]), markers: true },
+      { name: 'test (eval)', color: COLOURS.test, points: h.test.map(([x, , a]) => [x, a]), markers: true },
+      { name: 'train (eval)', color: COLOURS.trainEval, points: h.trainEval.map(([x, , a]) => [x, a]), markers: true, dashed: true },
     ]);
     const running = run.state === 'running' || run.state === 'idle';
     this.exportWeights.disabled = running || h.steps.length === 0;

@@ -1,6 +1,7 @@
 /**
- * Minimal SVG markup builders. Plots are plain strings so that they can be written to a run folder
- * and opened directly in a browser, with no DOM and no dependencies.
+ * Minimal SVG markup builders: the one chart kit of the command line and the browser app. Plots are
+ * plain strings, so the CLI writes them into a run folder as files that open in any browser, and
+ * the web app puts the same markup into its page: no DOM needed to draw, no dependencies.
  */
 
 /** Escapes text for XML character data and attribute values. */
@@ -38,15 +39,25 @@ export function element(name: string, attributes: Attributes = {}, children: rea
   return `<${name}${formatAttributes(attributes)}>${inner}</${name}>`;
 }
 
-/** A standalone SVG document (with XML prolog and namespace) that browsers open as a file. */
-export function svgDocument(width: number, height: number, title: string, children: readonly string[]): string {
+/**
+ * How a chart is emitted: `file` (default) is a standalone SVG document (XML prolog, namespace,
+ * fixed size, white background) that browsers open as a file; `inline` is an `<svg class="chart">`
+ * element for a page, sized by its viewBox and styled by the page (`.chart .grid`, `.chart .axis`).
+ */
+export type SvgMode = 'file' | 'inline';
+
+export function svgDocument(width: number, height: number, title: string, children: readonly string[], mode: SvgMode = 'file'): string {
+  const viewBox = `0 0 ${formatNumber(width)} ${formatNumber(height)}`;
+  if (mode === 'inline') {
+    return element('svg', { xmlns: 'http://www.w3.org/2000/svg', viewBox, class: 'chart', role: 'img', 'aria-label': title }, [element('title', {}, title), ...children]);
+  }
   const body = element(
     'svg',
     {
       xmlns: 'http://www.w3.org/2000/svg',
       width,
       height,
-      viewBox: `0 0 ${formatNumber(width)} ${formatNumber(height)}`,
+      viewBox,
       'font-family': 'system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif',
       'font-size': 12,
     },

@@ -1,4 +1,4 @@
-import { element, formatTick, niceTicks, paletteColor, svgDocument } from './svg-markup.js';
+import { element, formatTick, niceTicks, paletteColor, svgDocument, type SvgMode } from './svg-markup.js';
 
 /** One curve of a line chart. */
 export interface LineSeries {
@@ -15,10 +15,17 @@ export interface LineSeries {
 export interface LineChartOptions {
   readonly title: string;
   readonly xLabel: string;
-  readonly yLabel: string;
+  /** Default none (the title says what y is). */
+  readonly yLabel?: string;
   readonly series: readonly LineSeries[];
   /** Fixed y range, e.g. [0, 1] for accuracy; default: the data range, padded. */
   readonly yRange?: readonly [number, number];
+  /** Include 0 in the default y range (losses). Default false. */
+  readonly yFromZero?: boolean;
+  /** Smallest x range shown (e.g. a run's planned steps), so that a chart does not stretch its first points over the width. */
+  readonly minXSpan?: number;
+  /** `file` (default) or `inline` (an element for a page); see `SvgMode`. */
+  readonly mode?: SvgMode;
   /** Default 640 x 380 px. */
   readonly width?: number;
   readonly height?: number;
@@ -39,10 +46,12 @@ export function lineChartSvg(options: LineChartOptions): string {
   const finite = options.series.flatMap((s) => s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)));
   const xs = finite.map(([x]) => x);
   const ys = finite.map(([, y]) => y);
-  const xTicks = niceTicks(xs.length ? Math.min(...xs) : 0, xs.length ? Math.max(...xs) : 1, 6);
+  const x0 = xs.length ? Math.min(...xs) : 0;
+  const xTicks = niceTicks(x0, Math.max(xs.length ? Math.max(...xs) : 1, x0 + (options.minXSpan ?? 0)), 6);
+  const yLow = ys.length ? Math.min(...ys) : 0;
   const yTicks = options.yRange
     ? niceTicks(options.yRange[0], options.yRange[1], 5)
-    : niceTicks(ys.length ? Math.min(...ys) : 0, ys.length ? Math.max(...ys) : 1, 5);
+    : niceTicks(options.yFromZero ? Math.min(0, yLow) : yLow, ys.length ? Math.max(...ys) : 1, 5);
   const xMin = xTicks[0] ?? 0;
   const xMax = xTicks[xTicks.length - 1] ?? 1;
   const yMin = options.yRange ? options.yRange[0] : (yTicks[0] ?? 0);
@@ -57,7 +66,7 @@ export function lineChartSvg(options: LineChartOptions): string {
   for (const tick of yTicks) {
     if (tick < yMin - 1e-12 || tick > yMax + 1e-12) continue;
     const y = sy(tick);
-    parts.push(element('line', { x1: MARGIN.left, x2: MARGIN.left + plotW, y1: y, y2: y, stroke: '#e5e5e5' }));
+    parts.push(element('line', { class: 'grid', x1: MARGIN.left, x2: MARGIN.left + plotW, y1: y, y2: y, stroke: '#e5e5e5' }));
     parts.push(element('text', { x: MARGIN.left - 6, y: y + 4, 'text-anchor': 'end', fill: '#444' }, formatTick(tick)));
   }
   for (const tick of xTicks) {
@@ -65,15 +74,17 @@ export function lineChartSvg(options: LineChartOptions): string {
     parts.push(element('line', { x1: x, x2: x, y1: MARGIN.top + plotH, y2: MARGIN.top + plotH + 4, stroke: '#444' }));
     parts.push(element('text', { x, y: MARGIN.top + plotH + 18, 'text-anchor': 'middle', fill: '#444' }, formatTick(tick)));
   }
-  parts.push(element('rect', { x: MARGIN.left, y: MARGIN.top, width: plotW, height: plotH, fill: 'none', stroke: '#444' }));
+  parts.push(element('rect', { class: 'axis', x: MARGIN.left, y: MARGIN.top, width: plotW, height: plotH, fill: 'none', stroke: '#444' }));
   parts.push(element('text', { x: MARGIN.left + plotW / 2, y: height - 10, 'text-anchor': 'middle' }, options.xLabel));
-  parts.push(
-    element(
-      'text',
-      { x: 16, y: MARGIN.top + plotH / 2, 'text-anchor': 'middle', transform: `rotate(-90 16 ${MARGIN.top + plotH / 2})` },
-      options.yLabel,
-    ),
-  );
+  if (options.yLabel !== undefined) {
+    parts.push(
+      element(
+        'text',
+        { x: 16, y: MARGIN.top + plotH / 2, 'text-anchor': 'middle', transform: `rotate(-90 16 ${MARGIN.top + plotH / 2})` },
+        options.yLabel,
+      ),
+    );
+  }
 
   // Curves: one path per run of consecutive finite points.
   options.series.forEach((series, index) => {
@@ -87,8 +98,8 @@ export function lineChartSvg(options: LineChartOptions): string {
     for (const segment of segments) {
       if (segment.length === 0) continue;
       curve.push(
-        element('polyline', {
-          points: segment.join(' '),
+        element('path', {
+          d: `M${segment.join('L')}`,
           fill: 'none',
           stroke: color,
           'stroke-width': 2,
@@ -113,5 +124,5 @@ export function lineChartSvg(options: LineChartOptions): string {
     parts.push(element('text', { x: lx + 28, y: ly + 4 }, series.name));
   });
 
-  return svgDocument(width, height, options.title, parts);
+  return svgDocument(width, height, options.title, parts, options.mode);
 }

@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { barChartSvg } from './bar-chart.js';
 import { confusionMatrixSvg } from './confusion-matrix-chart.js';
 import { lineChartSvg } from './line-chart.js';
-import { formatDuration } from './run-report.js';
 import { niceTicks } from './svg-markup.js';
-import { findAll, parseXml, textContent } from '../test-support/xml.js';
+import { findAll, parseXml, textContent, type XmlElement } from '@skelnorm/test-support';
+
+/** The vertices of an `M x,y L x,y ...` path. */
+const pathPoints = (path: XmlElement) => path.attributes.d!.slice(1).split('L').map((p) => p.split(',').map(Number));
 
 function expectStandaloneSvg(svg: string) {
   expect(svg.startsWith('<?xml')).toBe(true);
@@ -26,7 +28,7 @@ describe('niceTicks', () => {
 });
 
 describe('lineChartSvg', () => {
-  it('draws one polyline per series with points in the plot, and a legend', () => {
+  it('draws one path per series with points in the plot, and a legend', () => {
     const svg = lineChartSvg({
       title: 'Loss <train & eval>',
       xLabel: 'epoch',
@@ -38,12 +40,12 @@ describe('lineChartSvg', () => {
     });
     const root = expectStandaloneSvg(svg);
     expect(textContent(findAll(root, 'title')[0]!)).toBe('Loss <train & eval>');
-    const lines = findAll(root, 'polyline');
+    const lines = findAll(root, 'path');
     expect(lines).toHaveLength(2);
     const width = Number(root.attributes.width);
     const height = Number(root.attributes.height);
     for (const line of lines) {
-      const points = line.attributes.points!.split(' ').map((p) => p.split(',').map(Number));
+      const points = pathPoints(line);
       expect(points).toHaveLength(3);
       for (const [x, y] of points) {
         expect(x).toBeGreaterThanOrEqual(0);
@@ -53,7 +55,7 @@ describe('lineChartSvg', () => {
       }
     }
     // Lower loss is drawn higher on screen (smaller y).
-    const train = lines[0]!.attributes.points!.split(' ').map((p) => Number(p.split(',')[1]));
+    const train = pathPoints(lines[0]!).map(([, y]) => y!);
     expect(train[2]!).toBeGreaterThan(train[0]!);
     expect(lines[1]!.attributes['stroke-dasharray']).toBe('6 4');
     const legend = findAll(root, 'text').map(textContent);
@@ -64,7 +66,7 @@ describe('lineChartSvg', () => {
   it('splits a curve at non-finite points instead of writing NaN', () => {
     const svg = lineChartSvg({ title: 't', xLabel: 'x', yLabel: 'y', series: [{ name: 's', points: [[0, 1], [1, Number.NaN], [2, 3], [3, 4]] }] });
     expect(svg).not.toMatch(/NaN|Infinity/);
-    expect(findAll(parseXml(svg), 'polyline')).toHaveLength(2);
+    expect(findAll(parseXml(svg), 'path')).toHaveLength(2);
   });
 
   it('renders an empty chart without throwing', () => {
@@ -126,13 +128,32 @@ describe('barChartSvg', () => {
   });
 });
 
-describe('formatDuration', () => {
-  it.each([
-    [12.34, '12.3 s'],
-    [59.96, '1 min 0 s'],
-    [1139.6, '19 min 0 s'],
-    [3725, '1 h 2 min'],
-  ])('%d s reads %s', (seconds, text) => {
-    expect(formatDuration(seconds)).toBe(text);
+describe('inline charts (the web app\'s)', () => {
+  it('are an svg.chart element sized by its viewBox, with the page-styled grid and axis', () => {
+    const svg = lineChartSvg({ title: 'loss', xLabel: 'step', series: [{ name: 'train', points: [[0, 2], [1, 1]] }], yFromZero: true, minXSpan: 100, mode: 'inline' });
+    expect(svg.startsWith('<svg')).toBe(true);
+    const root = parseXml(svg);
+    expect(root.attributes).toMatchObject({ class: 'chart', role: 'img', 'aria-label': 'loss' });
+    expect(root.attributes.width).toBeUndefined();
+    expect(findAll(root, 'line').some((l) => l.attributes.class === 'grid')).toBe(true);
+    // yFromZero puts 0 on the axis; minXSpan stretches x to the planned 100 steps.
+    const ticks = findAll(root, 'text').map(textContent);
+    expect(ticks).toContain('0');
+    expect(ticks).toContain('100');
+  });
+
+  it('colour bars per category and draw a named reference line', () => {
+    const svg = barChartSvg({
+      title: 'shift',
+      categories: ['conv1.1', 'fc1.1'],
+      series: [{ name: 'σ', values: [0.2, 0.9], colors: ['#111111', '#222222'] }],
+      yLabel: 'σ',
+      reference: { value: 0.5, label: 'stale above 0.5' },
+      mode: 'inline',
+    });
+    const root = parseXml(svg);
+    expect(findAll(root, 'rect').filter((r) => r.attributes.fill === '#111111' || r.attributes.fill === '#222222')).toHaveLength(2);
+    expect(findAll(root, 'line').filter((l) => l.attributes['stroke-dasharray'] === '5 3')).toHaveLength(2);
+    expect(findAll(root, 'text').map(textContent)).toContain('stale above 0.5');
   });
 });

@@ -1,4 +1,4 @@
-import { element, formatTick, niceTicks, paletteColor, svgDocument } from './svg-markup.js';
+import { element, formatTick, niceTicks, paletteColor, svgDocument, type SvgMode } from './svg-markup.js';
 
 /** One group of bars: a value per category (e.g. "test acc" for every variant). */
 export interface BarSeries {
@@ -8,6 +8,8 @@ export interface BarSeries {
   /** Optional symmetric error bar (e.g. standard deviation over seeds), one per category. */
   readonly errors?: readonly (number | undefined)[];
   readonly color?: string;
+  /** A colour per category, overriding `color` (e.g. each layer coloured by its verdict). */
+  readonly colors?: readonly string[];
 }
 
 export interface BarChartOptions {
@@ -17,9 +19,15 @@ export interface BarChartOptions {
   readonly yLabel: string;
   /** Default: [0, max] padded; accuracies usually pass [0, 1] or [0, 100]. */
   readonly yRange?: readonly [number, number];
+  /** A dashed horizontal line, e.g. a threshold, named in the legend. */
+  readonly reference?: { readonly value: number; readonly label: string };
   readonly width?: number;
   readonly height?: number;
+  /** `file` (default) or `inline` (an element for a page); see `SvgMode`. */
+  readonly mode?: SvgMode;
 }
+
+const REFERENCE_COLOR = '#b7791f';
 
 /**
  * Grouped vertical bar chart with optional error bars, as a standalone SVG document.
@@ -38,7 +46,7 @@ export function barChartSvg(options: BarChartOptions): string {
   const tops = options.series.flatMap((s) =>
     s.values.map((v, i) => (v === undefined || !Number.isFinite(v) ? Number.NaN : v + (s.errors?.[i] ?? 0))),
   ).filter(Number.isFinite);
-  const dataMax = tops.length ? Math.max(...tops) : 1;
+  const dataMax = Math.max(tops.length ? Math.max(...tops) : 1, options.reference?.value ?? 0);
   const ticks = options.yRange ? niceTicks(options.yRange[0], options.yRange[1], 5) : niceTicks(0, dataMax, 5);
   const yMin = options.yRange ? options.yRange[0] : Math.min(0, ticks[0] ?? 0);
   const yMax = options.yRange ? options.yRange[1] : (ticks[ticks.length - 1] ?? 1);
@@ -64,7 +72,7 @@ export function barChartSvg(options: BarChartOptions): string {
     options.series.forEach((series, s) => {
       const value = series.values[c];
       if (value === undefined || !Number.isFinite(value)) return;
-      const color = series.color ?? paletteColor(s);
+      const color = series.colors?.[c] ?? series.color ?? paletteColor(s);
       const x = x0 + s * barW;
       const y = sy(value);
       const base = sy(Math.max(yMin, 0));
@@ -93,9 +101,18 @@ export function barChartSvg(options: BarChartOptions): string {
   options.series.forEach((series, s) => {
     const ly = margin.top + 10 + s * 20;
     const lx = margin.left + plotW + 14;
-    parts.push(element('rect', { x: lx, y: ly - 7, width: 14, height: 14, fill: series.color ?? paletteColor(s) }));
+    // A series coloured per category has no one colour to show.
+    if (series.colors === undefined) parts.push(element('rect', { x: lx, y: ly - 7, width: 14, height: 14, fill: series.color ?? paletteColor(s) }));
     parts.push(element('text', { x: lx + 20, y: ly + 4 }, series.name));
   });
+  if (options.reference !== undefined) {
+    const y = sy(options.reference.value);
+    parts.push(element('line', { x1: margin.left, x2: margin.left + plotW, y1: y, y2: y, stroke: REFERENCE_COLOR, 'stroke-dasharray': '5 3', 'stroke-width': 1.5 }));
+    const ly = margin.top + 10 + options.series.length * 20;
+    const lx = margin.left + plotW + 14;
+    parts.push(element('line', { x1: lx, x2: lx + 14, y1: ly, y2: ly, stroke: REFERENCE_COLOR, 'stroke-dasharray': '5 3', 'stroke-width': 1.5 }));
+    parts.push(element('text', { x: lx + 20, y: ly + 4 }, options.reference.label));
+  }
 
-  return svgDocument(width, height, options.title, parts);
+  return svgDocument(width, height, options.title, parts, options.mode);
 }
