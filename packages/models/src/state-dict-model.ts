@@ -1,5 +1,5 @@
 import { StateDictError, readSafetensors } from '@skelnorm/nn';
-import { createModel, modelNames, type SkeletonModel } from './registry.js';
+import { createModel, modelInfo, modelNames, type SkeletonModel } from './registry.js';
 import { detectModelName, inferModelOptions, type InferredOptions } from './state-dict-inference.js';
 import { loadTorchCheckpoint } from './torch-checkpoint.js';
 
@@ -40,7 +40,10 @@ export function modelFromStateDict(bytes: ArrayBuffer | Uint8Array, options: Mod
   if (detected !== undefined && detected !== name) {
     throw new Error(`${source}: this is a state dict of '${detected}' (its keys), not of '${name}'`);
   }
-  const inferred = inferModelOptions(name, shapes, source);
+  const found = inferModelOptions(name, shapes, source);
+  const momentum = modelInfo(name).options.some((o) => o.name === 'bnMomentum') && options.options?.['bnMomentum'] === undefined;
+  // The doctor reads momentum to judge the running statistics' lag: say that it was assumed.
+  const inferred = momentum ? { ...found, notes: [...found.notes, 'bnMomentum 0.1 assumed (PyTorch\'s default; a state dict does not record it)'] } : found;
   const model = createModel(name, { ...inferred.options, ...options.options });
   try {
     loadTorchCheckpoint(model, bytes, { source });

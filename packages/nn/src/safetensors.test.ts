@@ -53,9 +53,10 @@ describe('safetensors', () => {
   });
 
   it('writes num_batches_tracked as I64 from tensors', async () => {
-    const bytes = await tensorsToSafetensors({ 'bn.num_batches_tracked': tf.scalar(3, 'int32'), w: tf.ones([2]) });
+    const bytes = await tensorsToSafetensors({ 'bn.num_batches_tracked': tf.scalar(3, 'int32'), 'bn.num_batches_tracked_slot1': tf.scalar(2, 'int32'), w: tf.ones([2]) });
     const file = readSafetensors(bytes);
     expect(file.tensors['bn.num_batches_tracked']?.fileDtype).toBe('I64');
+    expect(file.tensors['bn.num_batches_tracked_slot1']?.fileDtype).toBe('I64');
     expect(file.tensors['w']?.fileDtype).toBe('F32');
   });
 });

@@ -154,9 +154,12 @@ export function safetensorsToTensors(file: SafetensorsFile, prefix = ''): Record
   return out;
 }
 
+const COUNTER = /(^|\.)num_batches_tracked(_slot\d+)?$/;
+
 /**
  * Reads tensors (asynchronously: WebGPU cannot read synchronously) and encodes them.
- * int32 tensors named `num_batches_tracked` are stored as I64, PyTorch's dtype for them.
+ * int32 counters (`num_batches_tracked`, and the per-slot `num_batches_tracked_slot{k}`) are stored as
+ * I64, PyTorch's dtype for them (a `register_buffer(..., torch.tensor(0))` is int64).
  */
 export async function tensorsToSafetensors(
   tensors: Readonly<Record<string, tf.Tensor>>,
@@ -165,7 +168,7 @@ export async function tensorsToSafetensors(
   const entries: Record<string, WriteEntry> = {};
   for (const [name, t] of Object.entries(tensors)) {
     const data = t.dtype === 'int32' || t.dtype === 'bool' ? Int32Array.from(await t.data()) : Float32Array.from(await t.data());
-    entries[name] = { shape: t.shape, data, fileDtype: data instanceof Int32Array && name.endsWith('num_batches_tracked') ? 'I64' : undefined };
+    entries[name] = { shape: t.shape, data, fileDtype: data instanceof Int32Array && COUNTER.test(name) ? 'I64' : undefined };
   }
   return writeSafetensors(entries, metadata);
 }

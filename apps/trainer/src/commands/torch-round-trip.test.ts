@@ -1,12 +1,15 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { goldenDir, toleranceRatio } from '@skelnorm/test-support';
+import * as tf from '@tensorflow/tfjs-core';
+import { setupBackend } from '@skelnorm/backends';
+import { createModel, exportTorchCheckpoint } from '@skelnorm/models';
 import { main } from '../cli.js';
 import { captureIO } from '../test-support/capture-io.js';
 
@@ -91,36 +94,64 @@ const CASES = [
   { model: 'stgcn', golden: 'stgcn_official.safetensors', data: 'T16', steps: '3', batch: '8', config: /"dataNorm":"VC"/ },
 ] as const;
 
+/** skelnorm's scores file against PyTorch's: at least one sample, all within the golden tolerance. */
+async function expectPyTorchLogits(oursPath: string, theirsPath: string): Promise<void> {
+  const ours = await readScores(oursPath);
+  expect(ours.samples.length).toBeGreaterThan(0);
+  const { ratio, maxAbs, maxRel } = compareScores(ours, await readScores(theirsPath));
+  expect(ratio, `largest difference ${maxAbs.toExponential(2)} absolute, ${maxRel.toExponential(2)} relative`).toBeLessThanOrEqual(1);
+}
+
 describe.each(CASES)('a $model state dict round trip through PyTorch', ({ model, golden, data, steps, batch, config }) => {
   const file = (name: string) => join(root, `${model}-${name}`);
   const dataDir = () => join(root, data);
+
+  beforeAll(async () => {
+    await pytorch('train', model, dataDir(), file('trained.safetensors'), file('torch.json'), '--steps', steps, '--batch-size', batch);
+  }, 180_000);
 
   it('the PyTorch module replays its golden file (outputs and BatchNorm buffers)', async () => {
     expect(await pytorch('golden', model, join(goldenDir(), golden))).toMatch(/replays the golden file/);
   }, 120_000);
 
   it('skelnorm eval gives the logits of the state dict that PyTorch trained', async () => {
-    await pytorch('train', model, dataDir(), file('trained.safetensors'), file('torch.json'), '--steps', steps, '--batch-size', batch);
     const text = await skelnorm('eval', file('trained.safetensors'), '--model', model, '--data', dataDir(), '--scores', file('skelnorm.json'), '--backend', 'wasm');
     expect(text).toMatch(new RegExp(`^model: ${model} .*${config.source}`, 'm'));
-    const ours = await readScores(file('skelnorm.json'));
-    expect(ours.samples.length).toBeGreaterThan(0);
-    const { ratio, maxAbs, maxRel } = compareScores(ours, await readScores(file('torch.json')));
-    expect(ratio, `largest difference ${maxAbs.toExponential(2)} absolute, ${maxRel.toExponential(2)} relative`).toBeLessThanOrEqual(1);
+    await expectPyTorchLogits(file('skelnorm.json'), file('torch.json'));
   }, 180_000);
 
   it('doctor --repair writes a state dict that the unchanged PyTorch module loads with strict=True and evaluates as skelnorm does', async () => {
     const repaired = file('repaired.safetensors');
     await skelnorm('doctor', file('trained.safetensors'), '--model', model, '--data', dataDir(), '--repair', '--out', repaired, '--backend', 'wasm');
+    // round_trip.py eval loads with strict=True and checks the dtypes.
     await pytorch('eval', model, repaired, dataDir(), file('repaired-torch.json'));
     await skelnorm('eval', repaired, '--model', model, '--data', dataDir(), '--scores', file('repaired-skelnorm.json'), '--backend', 'wasm');
-    const ours = await readScores(file('repaired-skelnorm.json'));
-    expect(ours.samples.length).toBeGreaterThan(0);
-    const { ratio, maxAbs, maxRel } = compareScores(ours, await readScores(file('repaired-torch.json')));
-    expect(ratio, `largest difference ${maxAbs.toExponential(2)} absolute, ${maxRel.toExponential(2)} relative`).toBeLessThanOrEqual(1);
-    // Repair changed the statistics: otherwise this would only repeat the test before.
-    const before = await readScores(file('torch.json'));
-    const after = await readScores(file('repaired-torch.json'));
-    expect(compareScores(after, before).ratio).toBeGreaterThan(1);
+    await expectPyTorchLogits(file('repaired-skelnorm.json'), file('repaired-torch.json'));
+    // The repair changed the statistics; otherwise this test would only repeat the one before.
+    const changed = compareScores(await readScores(file('repaired-torch.json')), await readScores(file('torch.json')));
+    expect(changed.ratio).toBeGreaterThan(1);
   }, 300_000);
 });
+
+describe("the doctor's per-person file in PyTorch", () => {
+  it('loads with strict=True into the README\'s SlotBatchNorm2d seed model, which evaluates it as skelnorm does', async () => {
+    // What doctor --repair writes beside FILE when per-slot statistics win: a per-person-stats seed
+    // CNN. Its slots are given different statistics here, so that using the wrong one shows.
+    await setupBackend({ prefer: 'wasm' });
+    const model = createModel('seed-cnn', { personMode: 'per-person-stats', numClasses: 60, frames: 64 });
+    const state = model.stateDict();
+    const shifted = Object.fromEntries(
+      Object.entries(state).map(([k, t]) => [k, k.endsWith('running_mean_slot1') ? tf.add(t, 0.3) : k.endsWith('running_var_slot1') ? tf.mul(t, 2) : t.clone()]),
+    );
+    model.loadStateDict(shifted);
+    tf.dispose([...Object.values(state), ...Object.values(shifted)]);
+    const perPerson = join(root, 'seed.per-person.safetensors');
+    await writeFile(perPerson, await exportTorchCheckpoint(model));
+    model.dispose();
+    const script = fileURLToPath(new URL('../../test/torch/per_person.py', import.meta.url));
+    await run(python, [script, perPerson, join(root, 'T64'), join(root, 'per-person-torch.json'), '--classes', '60', '--frames', '64']);
+    await skelnorm('eval', perPerson, '--data', join(root, 'T64'), '--scores', join(root, 'per-person-skelnorm.json'), '--backend', 'wasm');
+    await expectPyTorchLogits(join(root, 'per-person-skelnorm.json'), join(root, 'per-person-torch.json'));
+  }, 180_000);
+});
+

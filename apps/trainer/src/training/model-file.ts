@@ -23,7 +23,8 @@ export interface LoadedModel {
   readonly notes: readonly string[];
   /**
    * For a plain PyTorch state dict (no skelnorm metadata): what was inferred from its keys and
-   * shapes, one line each. Such a file is written back as one (same names, no metadata).
+   * shapes, one line each. What is written back for it keeps its names (PyTorch's `load_file`
+   * ignores the skelnorm metadata that comes with them).
    */
   readonly inferred?: readonly string[];
 }

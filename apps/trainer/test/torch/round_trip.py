@@ -4,8 +4,8 @@
       replays a golden file (initial.* loaded, steps.K.input in the modes of __metadata__.modes,
       outputs and final.* buffers compared at 1e-4 relative / 1e-5 absolute): proves the fixture
       module computes what the file's generator computed.
-  round_trip.py train MODEL DATA_DIR STATE_OUT SCORES_OUT [--steps K] [--seed S]
-      trains K optimizer steps in train mode on a `skelnorm pack` export, saves the plain
+  round_trip.py train MODEL DATA_DIR STATE_OUT SCORES_OUT [--steps K] [--batch-size B] [--seed S]
+      trains K SGD steps (random batches of B) in train mode on a `skelnorm pack` export, saves the plain
       state_dict (no metadata) and the eval-mode logits of every sample.
   round_trip.py eval MODEL STATE DATA_DIR SCORES_OUT
       loads STATE with strict=True into a freshly built module and writes its eval-mode logits.
@@ -15,23 +15,21 @@ order of samples.json, the shape `skelnorm eval --scores` writes.
 """
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 import torch
 
-sys.path.insert(0, str(Path(__file__).parent))
-from safetensors_file import load_file, save_file  # noqa: E402
-from seed_model import SeedModel  # noqa: E402
-from stgcn_official import STGCN  # noqa: E402
+from safetensors_file import load_file, save_file
+from seed_model import SeedModel
+from stgcn_official import STGCN
 
 RTOL, ATOL = 1e-4, 1e-5
 
 
 def build(name, **overrides):
     if name == "seed-cnn":
-        return SeedModel(**{"momentum": 0.01, **overrides})
+        return SeedModel(**overrides)
     if name == "stgcn":
         return STGCN(**overrides)
     raise SystemExit(f"unknown model {name!r}: seed-cnn or stgcn")
@@ -113,6 +111,7 @@ def evaluate(name, state_path, data_dir, scores_out):
 
 
 def main():
+    # One thread: with two, OpenMP's spinning threads cost several times the work on a shared machine.
     torch.set_num_threads(1)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
