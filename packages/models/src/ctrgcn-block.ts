@@ -13,13 +13,19 @@ export const CTRGCN_DILATIONS: readonly number[] = [1, 2];
 export interface CtrGcnBlockOptions {
   inChannels: number;
   outChannels: number;
+  /** Temporal stride of tcn1 and of the conv residual (1 or 2 in CTR-GCN). */
   stride: number;
+  /** False only for the first block (the reference's `residual=False`). */
   residual: boolean;
+  /** [K, V, V] flat, see `CtrGcnGraphUnitOptions.graph`. */
   graph: Float32Array;
+  /** V. */
   joints: number;
+  /** Learnable `PA` (true) or the fixed graph. */
   adaptive: boolean;
   norm: ModelNorm;
   normSettings: NormSettings;
+  /** Source of the initial weights. */
   generator: Generator;
 }
 

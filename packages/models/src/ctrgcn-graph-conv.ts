@@ -14,8 +14,8 @@ export interface CtrgcTopology {
  * Channel-wise topology refinement graph convolution (CTRGC, Chen et al. 2021, arXiv:2107.12213,
  * `CTRGC` in the reference `model/ctrgcn.py`). For x [N, T, V, C_in]:
  *   q = conv1(mean_T x), k = conv2(mean_T x)                       [N, V, R]
- *   R_c[u, v] = conv4(tanh(q[u] - k[v]))_c * alpha + A[u, v]      [N, V, V, C_out], one topology per channel
- *   y[n, t, u, c] = sum_v R_c[u, v] * conv3(x)[n, t, v, c]        [N, T, V, C_out]
+ *   M_c[u, v] = conv4(tanh(q[u] - k[v]))_c * alpha + A[u, v]      [N, V, V, C_out], one topology per channel
+ *   y[n, t, u, c] = sum_v M_c[u, v] * conv3(x)[n, t, v, c]        [N, T, V, C_out]
  * R = 8 relation channels when C_in is 3 or 9 (raw coordinates), else C_in / 8. The temporal mean
  * is taken before conv1/conv2 (the reference: after): both are 1x1 convs, so the two orders agree
  * and this one does T times less work.
@@ -76,11 +76,14 @@ export interface CtrGcnGraphUnitOptions {
   outChannels: number;
   /** The graph [K, V, V] (K subsets, one CTRGC each), flat as `ctrgcnSpatialGraph` returns it. */
   graph: Float32Array;
+  /** V. */
   joints: number;
   /** Learn the adjacency (`PA`, initialized to the graph) or keep the graph fixed. */
   adaptive: boolean;
+  /** Normalization of `bn` and of `down`. */
   norm: ModelNorm;
   normSettings: NormSettings;
+  /** Source of the initial weights. */
   generator: Generator;
 }
 
@@ -100,8 +103,6 @@ export class CtrGcnGraphUnit extends Module {
   readonly convs: ParallelBranches;
   readonly down: Module | undefined;
   readonly bn: Module;
-  /** The fixed adjacency of a non-adaptive unit (not in the state dict). */
-  private readonly fixedA: tf.Tensor | undefined;
   private readonly relu = new ReLU();
 
   constructor(o: CtrGcnGraphUnitOptions) {
@@ -113,9 +114,13 @@ export class CtrGcnGraphUnit extends Module {
     }
     // Parameters first, as PyTorch lists a module's own parameters before its children's.
     if (o.adaptive) this.PA = this.registerParameter('PA', tf.tensor3d(o.graph, [subsets, v, v]));
-    else this.fixedA = tf.keep(tf.tensor3d(o.graph, [subsets, v, v]));
     this.alpha = this.registerParameter('alpha', tf.zeros([1]));
-    const adjacencyOf = (k: number) => () => tf.reshape(tf.slice(this.PA ?? this.fixedA!, [k, 0, 0], [1, v, v]), [v, v]);
+    // A fixed graph is made a tensor at each call (625 values), an intermediate like any other:
+    // held as a tensor, it would be state outside the state dict that dispose() never sees.
+    const fixed = Float32Array.from(o.graph);
+    const adjacencyOf = (k: number) => () => this.PA
+      ? tf.reshape(tf.slice(this.PA, [k, 0, 0], [1, v, v]), [v, v])
+      : tf.tensor2d(fixed.subarray(k * v * v, (k + 1) * v * v), [v, v]);
     const alpha = () => this.alpha;
     this.convs = this.registerModule('convs', new ParallelBranches('sum', Array.from({ length: subsets }, (_, k) =>
       new Ctrgc(inChannels, outChannels, { adjacency: adjacencyOf(k), alpha }, generator))));
@@ -133,10 +138,5 @@ export class CtrGcnGraphUnit extends Module {
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
     const y = this.bn.call(this.convs.call(x, context), context);
     return this.relu.call(tf.add(y, this.down ? this.down.call(x, context) : x));
-  }
-
-  override dispose(): void {
-    this.fixedA?.dispose();
-    super.dispose();
   }
 }

@@ -40,10 +40,14 @@ export interface TemporalConvOptions {
   outChannels: number;
   /** Frames of the kernel (odd). */
   kernel: number;
+  /** Temporal stride. */
   stride: number;
+  /** Temporal dilation: the kernel taps frames this far apart. */
   dilation: number;
+  /** Normalization of `bn`. */
   norm: ModelNorm;
   normSettings: NormSettings;
+  /** Source of the initial weights. */
   generator: Generator;
 }
 
@@ -98,14 +102,18 @@ export class TemporalMaxPool extends Module {
 
 export interface MultiScaleTemporalConvOptions {
   inChannels: number;
+  /** Split evenly over the dilations + 2 branches. */
   outChannels: number;
   /** Kernel of the dilated branches. CTR-GCN: 5. */
   kernel: number;
+  /** Temporal stride of every branch. */
   stride: number;
   /** One branch per dilation. CTR-GCN: [1, 2]. */
   dilations: readonly number[];
+  /** Normalization after every conv and after the max pool. */
   norm: ModelNorm;
   normSettings: NormSettings;
+  /** Source of the initial weights. */
   generator: Generator;
 }
 

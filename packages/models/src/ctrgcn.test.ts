@@ -12,7 +12,9 @@ import {
   ctrgcnSpatialGraph,
   dilatedTemporalConv,
   everyNthFrame,
+  exportTorchCheckpoint,
   loadTorchCheckpoint,
+  modelFromCheckpoint,
   NTU_BONES,
 } from './index.js';
 import { goldenDir, skeletonBatch, toleranceRatio, trainSteps, useBackend } from './test-support/tf.js';
@@ -273,7 +275,7 @@ describe('ctrgcn', () => {
     model.dispose();
   });
 
-  it('state dict round trip gives the same eval outputs; non-adaptive models have no PA', async () => {
+  it('state dict round trip gives the same eval outputs; non-adaptive models have no PA and free everything', async () => {
     const x = skeletonBatch(2, 2, 8);
     const a = new CtrGcn({ baseChannels: 8, seed: 1 });
     tf.tidy(() => a.call(x));
@@ -282,14 +284,23 @@ describe('ctrgcn', () => {
     const dict = a.stateDict({ layout: 'pytorch' });
     b.loadStateDict(dict, { layout: 'pytorch' });
     tf.dispose(dict);
-    const [ya, yb] = [tf.tidy(() => a.call(x)), tf.tidy(() => b.call(x))];
-    expect(Array.from(await ya.data())).toEqual(Array.from(await yb.data()));
+    // And through a file: the checkpoint's metadata rebuilds the same architecture.
+    const c = modelFromCheckpoint(await exportTorchCheckpoint(a)).eval();
+    expect(c.modelName).toBe('ctrgcn');
+    expect(c.config).toEqual(a.config);
+    const [ya, yb, yc] = [tf.tidy(() => a.call(x)), tf.tidy(() => b.call(x)), tf.tidy(() => c.call(x))];
+    expect(Array.from(await yb.data())).toEqual(Array.from(await ya.data()));
+    expect(Array.from(await yc.data())).toEqual(Array.from(await ya.data()));
+    tf.dispose([x, ya, yb, yc]);
+    for (const m of [a, b, c]) m.dispose();
+    const count = tf.memory().numTensors;
     const fixed = new CtrGcn({ baseChannels: 8, adaptive: false });
     const keys = fixed.namedParameters().map(([k]) => k);
     expect(keys.some((k) => k.endsWith('.PA'))).toBe(false);
     expect(keys).toContain('l1.gcn1.alpha');
-    tf.dispose([x, ya, yb]);
-    for (const m of [a, b, fixed]) m.dispose();
+    tf.tidy(() => fixed.call(skeletonBatch(1, 2, 4))).dispose();
+    fixed.dispose();
+    expect(tf.memory().numTensors).toBe(count);
   });
 
   it('one Adam step lowers the loss on a fixed batch', async () => {

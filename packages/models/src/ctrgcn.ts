@@ -3,7 +3,7 @@ import { Generator, Identity, Linear, Module, type ForwardContext } from '@skeln
 import { foldPersons, personMask, unfoldPersons } from '@skelnorm/data';
 import { CtrGcnBlock } from './ctrgcn-block.js';
 import { ctrgcnSpatialGraph } from './ctrgcn-graph.js';
-import { initNormAffine, normalValues } from './ctrgcn-init.js';
+import { normalValues } from './ctrgcn-init.js';
 import { makeDropout } from './dropout-kind.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
 import { NTU_JOINTS } from './ntu-graph.js';
@@ -125,7 +125,6 @@ export class CtrGcn extends Module {
     this.data_bn = this.registerModule('data_bn', !config.dataNorm
       ? new Identity()
       : makeNorm(config.norm === 'frozen' ? 'frozen' : 'batch', config.persons * v * config.inChannels, 1, settings));
-    initNormAffine(this.data_bn, 1, generator);
     const graph = ctrgcnSpatialGraph(v);
     PLAN.forEach(([inScale, outScale, stride, residual], i) => this.registerModule(`l${i + 1}`, new CtrGcnBlock({
       inChannels: inScale === 0 ? config.inChannels : inScale * base,

@@ -44,7 +44,10 @@ export const hcnInfo: ModelInfo = {
 };
 
 /**
- * Hierarchical Co-occurrence Network (Li et al. 2018), after the PyTorch reference `HCN.py`.
+ * Hierarchical Co-occurrence Network (Li et al. 2018) as the official `model/HCN.py` `HCN(in_channel=3,
+ * num_joint, num_person, out_channel, window_size, num_class)` (`joints`, `persons`, `channels`,
+ * `frames`, `numClasses`): it computes what the reference computes, gradients included
+ * (`../shared/golden/hcn_official.safetensors` replays it), and loads its checkpoints as they are.
  *
  * Two streams per person, position x and motion (frame differences x[t+1] - x[t], resized back to T
  * frames bilinearly, `align_corners=False`), each: conv1 (1x1, C) + ReLU, conv2 ((3, 1), T

@@ -120,7 +120,7 @@ export interface AblationTrainingContext {
   readonly signal?: AbortSignal;
   /** Called with every row as it is measured (failed ones included). */
   readonly record: (run: AblationRun) => Promise<void>;
-  /** Called with the trained model before the derived variants change copies of it (`--checkpoints`). */
+  /** Called with the trained model before any row is recorded (a failure fails the rows): `--checkpoints`. */
   readonly onTrained?: (model: SkeletonModel, modelOptions: Record<string, unknown>) => Promise<void>;
 }
 
@@ -150,13 +150,14 @@ export async function runAblationTraining(t: AblationTraining, ctx: AblationTrai
     model = outcome.model;
     if (outcome.recorder.error) throw outcome.recorder.error.error;
     if (outcome.interrupted) return { interrupted: true };
+    // Before any row is recorded: a failure here fails the training's rows, never adds a second one.
+    await ctx.onTrained?.(model, outcome.modelOptions);
     const lastEpoch = outcome.recorder.history.epochs.at(-1);
     const running = lastEpoch?.trainAccuracy ?? Number.NaN;
     const trainSeconds = (performance.now() - started) / 1000;
     if (t.row) {
       await ctx.record({ variant: t.variant, seed: t.seed, ...(await measure(model, data, config, running)), seconds: (performance.now() - started) / 1000 });
     }
-    await ctx.onTrained?.(model, outcome.modelOptions);
     for (const d of t.derived) {
       const t0 = performance.now();
       // Each fix starts from the weights and statistics as trained, as a user's checkpoint would.

@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command } from '../command.js';
 import { ablationJson, ablationMarkdown, ablationSvg, summarizeAblation, type AblationMeta } from '../ablation/ablation-table.js';
@@ -75,6 +76,8 @@ export const command: Command = {
     );
     const started = performance.now();
     if (queue) await checkRedis(queue, io);
+    // Made here, so that a folder this machine cannot make fails now; each worker makes it on its own mount too.
+    if (flags.checkpoints !== undefined) await mkdir(flags.checkpoints, { recursive: true });
     // With --queue this process trains nothing: the workers choose their backends (the job's --backend).
     const backend = queue ? { name: `${seedConfig.backend} on the queue's workers`, reason: queue.text } : await chooseBackend(seedConfig.backend, io);
     const data = await loadTrainingData(seedConfig, io);

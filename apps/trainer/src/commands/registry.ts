@@ -6,6 +6,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   eval: async () => (await import('./eval.js')).command,
   doctor: async () => (await import('./doctor.js')).command,
   ablate: async () => (await import('./ablate.js')).command,
+  ensemble: async () => (await import('./ensemble.js')).command,
   bench: async () => (await import('./bench.js')).command,
   synth: async () => (await import('./synth.js')).command,
   inspect: async () => (await import('./inspect.js')).command,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +107,9 @@ describe('skelnorm train --data', () => {
     const io = captureIO();
     expect(await main(['train', ...RUN, '--data', pack, '--out', join(root, 'run-mixed')], io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(/samples\.json describes data of shape \(36, 3, 32, 25, 2\) but .*data\.npy is \(36, 3, 16, 25, 2\): the two files do not belong together/);
+    // The refused run leaves no folder behind: the corrected command may use the same --out.
+    expect(existsSync(join(root, 'run-mixed'))).toBe(false);
+    expect(await main(['train', ...RUN, '--data', join(root, 'skeletons'), '--frames', '16', '--out', join(root, 'run-mixed')], captureIO())).toBe(0);
   });
 
   it('takes a folder of .skeleton files as such even with a stray .bin file and a .cache/ folder in it', async () => {

@@ -96,7 +96,13 @@ export const command: Command = {
       : flags.out !== undefined
         ? await RunFolder.create(flags.out, { force: flags.force, resumable: true })
         : await RunFolder.claim(dir);
-    return queue ? runQueuedTrain(config, run, queue, io) : train(config, run, resume, io);
+    try {
+      return await (queue ? runQueuedTrain(config, run, queue, io) : train(config, run, resume, io));
+    } catch (error) {
+      // A refused --data or model leaves no empty folder behind to block the corrected command.
+      if (!existing) await run.discardIfUnstarted();
+      throw error;
+    }
   },
 };
 

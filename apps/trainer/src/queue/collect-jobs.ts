@@ -73,15 +73,20 @@ export async function collectJobs<D, R>(options: CollectOptions<D, R>): Promise<
     pending.delete(job.id!);
     bars.finish(job.id!);
     handing = handing
-      .then(() =>
-        state === 'completed'
+      .then(() => {
+        // The callbacks print: the bars step aside and come back after.
+        bars.hold();
+        return state === 'completed'
           ? options.onResult(queued, options.decode(job.returnvalue, job.id!), wasReused)
-          : options.onFailure(queued, job.failedReason || 'failed without a reason'),
-      )
+          : options.onFailure(queued, job.failedReason || 'failed without a reason');
+      })
       .catch((error: unknown) => {
         fault ??= error;
       })
-      .finally(() => wake());
+      .finally(() => {
+        bars.release();
+        wake();
+      });
   };
 
   // BullMQ's job name is for dashboards; the label says what the job is.
@@ -155,6 +160,8 @@ export async function collectJobs<D, R>(options: CollectOptions<D, R>): Promise<
   try {
     await events.waitUntilReady();
     for (const queued of options.jobs) {
+      // Ctrl-C while enqueueing: the rest is never added.
+      if (options.signal?.aborted) break;
       await adopt(queued);
     }
     bars.log(`queue ${url.text}: ${options.jobs.length} jobs, ${reused} finished earlier, ${pending.size} to train (start workers with: skelnorm worker --queue ${url.text})`);
@@ -181,6 +188,7 @@ export async function collectJobs<D, R>(options: CollectOptions<D, R>): Promise<
           });
       }, options.pollMs ?? 5000);
       options.signal?.addEventListener('abort', stop);
+      if (options.signal?.aborted) stop();
       wake();
     });
     await handing;

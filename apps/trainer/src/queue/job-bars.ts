@@ -21,6 +21,7 @@ const globalStep = (s: JobProgressReport) => (s.epoch - 1) * s.stepsPerEpoch + s
 export class JobBars {
   private readonly bars = new Map<string, Bar>();
   private drawnLines = 0;
+  private held = false;
   private lastDraw = Number.NEGATIVE_INFINITY;
   private readonly now: () => number;
   private readonly lineIntervalMs: number;
@@ -82,6 +83,17 @@ export class JobBars {
     this.erase();
   }
 
+  /** Takes the block away and keeps it away while others print straight to the io, until `release`. */
+  hold(): void {
+    this.held = true;
+    this.erase();
+  }
+
+  release(): void {
+    this.held = false;
+    if (this.interactive) this.draw();
+  }
+
   private speed(bar: Bar, t: number): { rate: number | undefined; eta: number | undefined } {
     const done = globalStep(bar.state) - bar.fromStep;
     const seconds = (t - bar.fromTime) / 1000;
@@ -99,6 +111,7 @@ export class JobBars {
   }
 
   private draw(): void {
+    if (this.held) return;
     const t = this.now();
     this.lastDraw = t;
     this.erase();

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
@@ -53,6 +53,8 @@ export class JobProcessor {
     if (spec?.format !== JOB_FORMAT || (spec.kind !== 'ablation' && spec.kind !== 'train')) {
       throw new UnrecoverableError(`job ${id} is of format ${String(spec?.format)}, kind ${String(spec?.kind)}; this worker (${this.name}) reads format ${JOB_FORMAT}: run the same skelnorm version on every machine`);
     }
+    // Refused before anything is loaded: a variant this version does not know cannot be measured anywhere here.
+    const derived = spec.kind === 'ablation' ? spec.derived.map((name) => knownVariant(name, id)) : [];
     const label = spec.kind === 'ablation' ? `${spec.variant} seed ${spec.seed}` : `train ${spec.config.model}`;
     const again = job.attemptsStarted > 1 ? ` (start ${job.attemptsStarted}: an earlier try ${job.stalledCounter > 0 ? 'lost its worker' : 'failed'})` : '';
     this.options.io.out(`took job ${id}: ${label}${again}`);
@@ -69,7 +71,7 @@ export class JobProcessor {
       const worker = { host: hostname(), pid: process.pid, backend: backend.name, workers: config.workers };
       const result =
         spec.kind === 'ablation'
-          ? await this.trainAblation(job as Job<AblationJobData>, spec, config, data, runDir, label, signal, worker)
+          ? await this.trainAblation(job as Job<AblationJobData>, spec, derived, config, data, runDir, label, signal, worker)
           : await this.trainRun(job as Job<TrainJobData>, config, runDir, label, signal, worker);
       if (signal?.aborted && signal.reason === LOCK_LOST) throw new Error(`job ${id}: this worker lost its lock; left to the queue`);
       if (signal?.aborted) {
@@ -89,6 +91,7 @@ export class JobProcessor {
   private async trainAblation(
     job: Job<AblationJobData>,
     spec: AblationJobData,
+    derived: readonly AblationVariant[],
     config: TrainConfig,
     data: TrainingData,
     runDir: string,
@@ -97,7 +100,6 @@ export class JobProcessor {
     worker: { host: string; pid: number; backend: string; workers: number },
   ): Promise<string> {
     const id = job.id ?? '?';
-    const derived = spec.derived.map((name) => knownVariant(name, id));
     const rows: AblationRun[] = [];
     let checkpoint: string | undefined;
     const progress = this.progress(job, label, this.options.io);
@@ -112,6 +114,7 @@ export class JobProcessor {
         ...(spec.checkpointDir !== undefined && {
           onTrained: async (model, modelOptions) => {
             checkpoint = join(spec.checkpointDir!, `${id}.safetensors`);
+            await mkdir(spec.checkpointDir!, { recursive: true });
             await saveModelFile(checkpoint, model, modelOptions, config);
           },
         }),

@@ -78,6 +78,13 @@ export async function runJobWorker(options: JobWorkerOptions): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Started by `worker --concurrency N`: when that process is gone, hand the job back and stop.
+  const onOrphaned = () => {
+    io.err(`worker ${processor.name}: the worker process that started this one is gone; handing the running job back and stopping`);
+    worker.cancelAllJobs(STOP_NOW);
+    void worker.close();
+  };
+  process.once('disconnect', onOrphaned);
   // Redis gone past the outage limit: stop with the message the connection printed.
   const lost = new Promise<'lost'>((resolve) => redis.once('end', () => resolve('lost')));
   try {
@@ -94,6 +101,9 @@ export async function runJobWorker(options: JobWorkerOptions): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.off('disconnect', onOrphaned);
+    // An IPC channel left open would keep this process alive after the worker stopped.
+    if (process.connected) process.disconnect();
     redis.disconnect();
   }
 }

@@ -57,6 +57,14 @@ export async function runQueuedAblation(plan: QueuedAblationPlan): Promise<Queue
       const who = `${result.worker.host} pid ${result.worker.pid}, ${result.worker.backend}, ${result.worker.workers} worker thread${result.worker.workers === 1 ? '' : 's'}`;
       workers.set(who, (workers.get(who) ?? 0) + 1);
       if (result.checkpoint) checkpoints.push(result.checkpoint);
+      // One row per (variant, seed), whatever a worker sent: a result with other rows is a failed job.
+      const expected = jobRows(job.data);
+      const got = result.rows.map((r) => `${r.variant} seed ${r.seed}`);
+      if (got.join() !== expected.map((v) => `${v} seed ${job.data.seed}`).join()) {
+        const why = `job ${job.id}: its result holds rows ${got.join(', ') || 'none'}, not ${expected.join(', ')} of seed ${job.data.seed}`;
+        await take(job, expected.map((variant) => failedRun(variant, job.data.seed, why, 0)), `on ${result.worker.host} pid ${result.worker.pid}`);
+        return;
+      }
       await take(job, result.rows, `${reused ? 'reused, ' : ''}on ${result.worker.host} pid ${result.worker.pid}`);
     },
     onFailure: async (job, reason) => {

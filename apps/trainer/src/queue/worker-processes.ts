@@ -6,7 +6,8 @@ import type { CommandIO } from '../command.js';
 /**
  * `worker --concurrency N`: N worker processes of this same command, each taking one job at a time,
  * their output prefixed with `[worker i]`. Signals are passed on (so Ctrl-C means the same for
- * all); the exit code is the worst of theirs.
+ * all); the exit code is the worst of theirs. Each child holds an IPC channel to this process only
+ * so that it notices when this process is gone (even SIGKILLed) and stops instead of lingering.
  */
 export async function runWorkerProcesses(args: readonly string[], count: number, io: CommandIO): Promise<number> {
   const script = process.argv[1];
@@ -14,7 +15,12 @@ export async function runWorkerProcesses(args: readonly string[], count: number,
   const childArgs = ['worker', ...withoutConcurrency(args)];
   const children: ChildProcess[] = [];
   const exits = Array.from({ length: count }, (_, i) => {
-    const child = spawn(process.execPath, [...process.execArgv, script, ...childArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...process.execArgv, script, ...childArgs], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Their own process group: a terminal's Ctrl-C reaches this process once, and it passes it on
+      // once (a child that got it twice would hand its job back instead of finishing it).
+      detached: true,
+    });
     children.push(child);
     const prefix = `[worker ${i + 1}] `;
     createInterface({ input: child.stdout! }).on('line', (line) => io.out(prefix + line));

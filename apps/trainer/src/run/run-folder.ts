@@ -71,6 +71,17 @@ export class RunFolder {
     return new RunFolder(dir);
   }
 
+  /**
+   * Removes the folder if the run never got going (no config.json written yet: the data or the
+   * model was refused), so that a corrected command can use the same --out. Never touches a
+   * folder that holds anything of a run.
+   */
+  async discardIfUnstarted(): Promise<void> {
+    const entries = await outputEntries(this.dir);
+    const unstarted = entries !== undefined && entries.every((e) => e === 'checkpoints') && ((await outputEntries(this.checkpointsDir)) ?? []).length === 0;
+    if (unstarted) await rm(this.dir, { recursive: true, force: true });
+  }
+
   get checkpointsDir(): string {
     return join(this.dir, 'checkpoints');
   }

@@ -27,29 +27,59 @@ export type OfficialModelBuilder = (config: OfficialConfig) => SkeletonModel;
 export interface OfficialConfig {
   readonly source: string;
   readonly raw: Readonly<Record<string, unknown>>;
+  /** `raw[key]`, a number; dotted keys reach into nested objects (`graph_args.layout`). */
   number(key: string): number;
   boolean(key: string): boolean;
-  /** Fails unless `raw[key]` (a nested object for dotted keys such as `graph_args.layout`) equals `value`. */
+  /** Fails unless `raw[key]` equals `value`. */
   expect(key: string, value: unknown): void;
 }
 
+/** One official model: the arguments our model supports only at one value, and our options from the rest. */
+export interface OfficialModelEntry {
+  readonly requires: Readonly<Record<string, unknown>>;
+  readonly options: (config: OfficialConfig) => Record<string, unknown>;
+}
+
 /**
- * `__metadata__.model` -> our model, built as the official constructor arguments say. Dropout is 0:
- * the golden files were made with every dropout probability set to 0 (README).
+ * `__metadata__.model` (also the registry name) -> how `createModel` builds it from the official
+ * constructor arguments. Dropout is 0 where the config has none: the golden files were made with
+ * every dropout probability set to 0 (README).
  */
-export const OFFICIAL_MODELS: Readonly<Record<string, OfficialModelBuilder>> = {
-  stgcn: (c) => (c.expect('graph_args.layout', 'ntu-rgb+d'), c.expect('graph_args.strategy', 'spatial'), createModel('stgcn', {
-    width: 'paper', norm: 'batch', dataNorm: 'VC', bnMomentum: 0.1, inChannels: c.number('in_channels'),
-    numClasses: c.number('num_class'), edgeImportance: c.boolean('edge_importance_weighting'), dropout: c.number('dropout'),
-  })),
-  hcn: (c) => (c.expect('in_channel', 3), createModel('hcn', {
-    numClasses: c.number('num_class'), joints: c.number('num_joint'), persons: c.number('num_person'),
-    channels: c.number('out_channel'), frames: c.number('window_size'), dropout: 0,
-  })),
-  ctrgcn: (c) => (c.expect('graph', 'graph.ntu_rgb_d.Graph'), c.expect('graph_args.labeling_mode', 'spatial'), c.expect('num_point', 25), createModel('ctrgcn', {
-    numClasses: c.number('num_class'), persons: c.number('num_person'), inChannels: c.number('in_channels'), adaptive: c.boolean('adaptive'), dropout: c.number('drop_out'),
-  })),
+export const OFFICIAL_MODELS: Readonly<Record<string, OfficialModelEntry>> = {
+  stgcn: {
+    requires: { 'graph_args.layout': 'ntu-rgb+d', 'graph_args.strategy': 'spatial' },
+    options: (c) => ({
+      width: 'paper', norm: 'batch', dataNorm: 'VC', bnMomentum: 0.1, inChannels: c.number('in_channels'),
+      numClasses: c.number('num_class'), edgeImportance: c.boolean('edge_importance_weighting'), dropout: c.number('dropout'),
+    }),
+  },
+  hcn: {
+    requires: { in_channel: 3 },
+    options: (c) => ({
+      numClasses: c.number('num_class'), joints: c.number('num_joint'), persons: c.number('num_person'),
+      channels: c.number('out_channel'), frames: c.number('window_size'), dropout: 0,
+    }),
+  },
+  ctrgcn: {
+    requires: { graph: 'graph.ntu_rgb_d.Graph', 'graph_args.labeling_mode': 'spatial', num_point: 25 },
+    options: (c) => ({
+      numClasses: c.number('num_class'), persons: c.number('num_person'), inChannels: c.number('in_channels'),
+      adaptive: c.boolean('adaptive'), dropout: c.number('drop_out'),
+    }),
+  },
 };
+
+/** Our model for an official file's `__metadata__.model` and constructor arguments. */
+export function buildOfficialModel(name: string, config: OfficialConfig): SkeletonModel {
+  const entry = Object.hasOwn(OFFICIAL_MODELS, name) ? OFFICIAL_MODELS[name] : undefined;
+  if (!entry) {
+    throw new Error(`${config.source}: no model for __metadata__.model '${name}' (known: ${Object.keys(OFFICIAL_MODELS).join(', ')}); add it to OFFICIAL_MODELS`);
+  }
+  for (const [key, value] of Object.entries(entry.requires)) config.expect(key, value);
+  return createModel(name, entry.options(config));
+}
+
+const EXACT_ZERO = 'exact gradient 0';
 
 export type ReplayCheckKind = 'output' | 'buffer' | 'gradient' | 'structure';
 
@@ -93,11 +123,7 @@ export function replayOfficialGolden(bytes: Uint8Array, source: string, options:
   if (!Array.isArray(modes) || !modes.every((m) => m === 'train' || m === 'eval')) {
     throw new Error(`${source}: __metadata__.modes must be a JSON list of 'train' / 'eval', got ${file.metadata['modes']}`);
   }
-  const build = options.build ?? OFFICIAL_MODELS[name];
-  if (!build) {
-    throw new Error(`${source}: no model for __metadata__.model '${name}' (known: ${Object.keys(OFFICIAL_MODELS).join(', ')}); add it to OFFICIAL_MODELS`);
-  }
-  const model = build(config);
+  const model = options.build ? options.build(config) : buildOfficialModel(name, config);
   try {
     const gradients = options.gradients ?? true;
     const checks = replay(model, bytes, file, source, modes as ('train' | 'eval')[], gradients);
@@ -121,7 +147,8 @@ export function formatReplayReport(report: OfficialReplayReport): string {
     const checks = report.checks.filter((c) => c.kind === kind);
     if (checks.length === 0) return [];
     const worst = checks.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-    return [`${kind}: ${checks.length} tensors, worst ${formatCheck(worst)}`];
+    const zero = checks.filter((c) => c.detail.startsWith(EXACT_ZERO)).length;
+    return [`${kind}: ${checks.length} tensors${zero > 0 ? ` (${zero} with exact gradient 0)` : ''}, worst ${formatCheck(worst)}`];
   });
   if (!report.gradientsCompared) lines.push('gradient: not compared in this replay');
   return `${report.source} (${report.model}): ${report.failures.length === 0 ? 'pass' : `${report.failures.length} FAIL`}\n  ${lines.join('\n  ')}`;
@@ -227,7 +254,7 @@ function compareGradients(model: SkeletonModel, file: SafetensorsFile, ourGrads:
       const refNorm = l2(raw.data);
       if (refNorm < zeroBound) {
         const norm = l2(g);
-        checks.push({ tensor: key, kind: 'gradient', ratio: norm / zeroBound, detail: `exact gradient 0: |g| = ${norm.toPrecision(3)}, bound ${zeroBound.toPrecision(3)}` });
+        checks.push({ tensor: key, kind: 'gradient', ratio: norm / zeroBound, detail: `${EXACT_ZERO}: |g| = ${norm.toPrecision(3)}, bound ${zeroBound.toPrecision(3)}` });
         continue;
       }
       const error = l2(g, raw.data) / refNorm;
