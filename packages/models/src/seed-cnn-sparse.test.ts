@@ -128,6 +128,20 @@ describe('person-sparse execution', () => {
     x.dispose();
   });
 
+  it('takes the batch\'s [N, M] person mask as the trainer passes it, in every person mode', async () => {
+    // fit and evaluate pass a batch's mask as context.mask; its rows are samples, not the stack's persons.
+    await setupBackend({ prefer: 'cpu' });
+    const x = skeletonBatch(N, 2, T, 25, 3, PATTERNS[0]![1]);
+    const mask = tf.tensor2d(Array.from({ length: N }, (_, n) => [1, n === 3 ? 1 : 0]));
+    for (const personMode of ['folded', 'per-person', 'per-person-stats'] as const) {
+      const model = new SeedCnn({ frames: T, personMode }).eval();
+      const [plain, withMask] = tf.tidy(() => [model.call(x), model.call(x, { mask })].map((t) => t.arraySync() as number[][]));
+      expect(withMask, personMode).toEqual(plain);
+      model.dispose();
+    }
+    tf.dispose([x, mask]);
+  });
+
   it('does not leak tensors over a training step', async () => {
     await setupBackend({ prefer: 'wasm' });
     const model = new SeedCnn({ frames: T, personMode: 'folded' });

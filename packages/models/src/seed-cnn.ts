@@ -115,6 +115,9 @@ export const seedCnnInfo: ModelInfo = {
  * (`conv1.0.weight`, `conv1.1.running_mean`, `fc1.1.weight`, `fc2.0.bias`); with `norm: 'none'` the
  * norm slots hold `Identity` and no keys.
  *
+ * With `personSparse` (default) the absent persons of each stack call are computed once and
+ * counted with their multiplicity (`seed-cnn-sparse.ts`): the dense numbers for less work.
+ *
  * Parameters at T = 64, K = 60 (BatchNorm's running statistics are buffers, not parameters):
  * conv1 3*32*9 + 32 = 896, conv2 32*64*9 + 64 = 18,496, conv3 64*128*9 + 128 = 73,856,
  * fc1 3072*512 + 512 = 1,573,376, fc2 512*60 + 60 = 30,780: 1,697,404 without norm;
@@ -170,6 +173,9 @@ export class SeedCnn extends Module {
     const { frames, persons, personMode, norm, personSparse } = this.config;
     assertSkeletonBatch('seed-cnn', x, { frames, persons, joints: JOINTS, channels: CHANNELS });
     const masked = norm === 'masked-batch';
+    // The batch's [N, M] person mask is for the model; the conv stack gets the per-row mask it
+    // builds below (masked-batch only), whose rows are the persons it normalizes.
+    const { mask: _batchMask, ...perRow } = context;
     const stack = (input: tf.Tensor, ctx: ForwardContext) =>
       this.conv3.call(this.conv2.call(this.conv1.call(input, ctx), ctx), ctx);
     // Sample-major presence [N * M]; undefined runs every person (dense).
@@ -179,17 +185,17 @@ export class SeedCnn extends Module {
     let merged: tf.Tensor;
     if (personMode === 'folded') {
       const mask = masked ? tf.reshape(personMask(x), [-1]) : undefined;
-      const maps = run(foldPersons(x), present, { ...context, ...(mask ? { mask } : {}) });
+      const maps = run(foldPersons(x), present, { ...perRow, ...(mask ? { mask } : {}) });
       merged = maxMergePersons(maps, persons);
     } else {
-      const present2d = masked ? tf.unstack(personMask(x), 1) : [];
+      const masks = masked ? tf.unstack(personMask(x), 1) : [];
       const n = x.shape[0] ?? 0;
       // The slot is passed in both per-person modes: plain BatchNorm ignores it, and it lets
       // norm's `repair` give a shared layer one set of statistics per person without retraining.
       const maps = tf.unstack(x, 1).map((person, m) => run(
         person,
         present && Array.from({ length: n }, (_, i) => present[i * persons + m]!),
-        { ...context, slot: m, ...(masked ? { mask: present2d[m] } : {}) },
+        { ...perRow, slot: m, ...(masked ? { mask: masks[m] } : {}) },
       ));
       merged = maps.reduce((a, b) => tf.maximum(a, b));
     }

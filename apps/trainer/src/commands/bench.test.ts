@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -30,13 +30,57 @@ describe('skelnorm bench', () => {
     expect(result).toMatchObject({ pytorchMsPerStep: null, pytorchPlainMsPerStep: null, ratio: null, ratioPlain: null, pytorchNote: 'skipped (--no-torch)' });
     const stdout = io.stdout.join('\n');
     expect(stdout).toMatch(/^round 2: skelnorm \d+ ms\/step \(sparse, engine local\), skelnorm \d+ ms\/step \(dense, engine local\)$/m);
-    expect(stdout).toMatch(/^skelnorm sparse, engine local: \d+ ms\/step \(median of 2 rounds\), \d+\.\d samples\/s, vs tuned -, vs plain -$/m);
+    expect(stdout).toMatch(/^skelnorm sparse, engine local: \d+ ms\/step \(median of 2 rounds\), \d+\.\d samples\/s, vs tuned -, vs plain -, \d+ CPU ms\/step$/m);
     expect(stdout).toMatch(/^pytorch anchor: skipped \(--no-torch\)$/m);
+  });
+
+  it('says clearly when torch is missing and still measures our step', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skelnorm-bench-'));
+    dirs.push(dir);
+    const out = join(dir, 'bench.json');
+    const io = captureIO();
+    const args = ['bench', '--workers', '0', '--batch-size', '4', '--steps', '1', '--warmup', '0', '--rounds', '1', '--backend', 'wasm', '--python', join(dir, 'no-python'), '--out', out];
+    expect(await main(args, io)).toBe(0);
+    const result = JSON.parse(await readFile(out, 'utf8'));
+    expect(result.pytorchNote).toMatch(/^not measured: .*no-python -c 'import torch' failed/);
+    expect(result.rounds[0]).toMatchObject({ pytorch: null, pytorchPlain: null });
+    expect(result.skelnormMsPerStep).toBeGreaterThan(0);
+    expect(io.stdout.join('\n')).toMatch(/^pytorch anchor: not measured: /m);
+  });
+
+  it('runs the tuned and the plain anchor every round and reports our throughput against each', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skelnorm-bench-'));
+    dirs.push(dir);
+    // A stand-in for python with torch: `-c 'import torch...'` prints a version, the anchor
+    // prints the JSON line the real script prints (400 ms tuned, 1000 ms with --plain).
+    const python = join(dir, 'python');
+    const line = (runner: string, ms: number) => `'${JSON.stringify({ runner, medianMsPerStep: ms, minMsPerStep: ms, threads: 2, batch: 4, steps: 1, torch: '9.9.9' })}'`;
+    await writeFile(python, [
+      '#!/bin/sh',
+      'if [ "$1" = "-c" ]; then echo 9.9.9; exit 0; fi',
+      `case "$*" in *--plain*) echo ${line('pytorch-plain', 1000)};; *) echo ${line('pytorch-tuned', 400)};; esac`,
+    ].join('\n'));
+    await chmod(python, 0o755);
+    const out = join(dir, 'bench.json');
+    const io = captureIO();
+    const args = ['bench', '--workers', '0', '--batch-size', '4', '--steps', '1', '--warmup', '0', '--rounds', '2', '--backend', 'wasm', '--python', python, '--out', out];
+    expect(await main(args, io)).toBe(0);
+    const result = JSON.parse(await readFile(out, 'utf8'));
+    expect(result.rounds.map((r: { pytorch: { runner: string } }) => r.pytorch.runner)).toEqual(['pytorch-tuned', 'pytorch-tuned']);
+    expect(result.rounds[1].pytorchPlain).toMatchObject({ runner: 'pytorch-plain', medianMsPerStep: 1000 });
+    expect(result).toMatchObject({ torch: '9.9.9', pytorchNote: null, pytorchMsPerStep: 400, pytorchPlainMsPerStep: 1000 });
+    expect(result.ratio).toBeCloseTo(400 / result.skelnormMsPerStep, 9);
+    expect(result.ratioPlain).toBeCloseTo(1000 / result.skelnormMsPerStep, 9);
+    expect(result.summary.map((r: { runner: string }) => r.runner)).toEqual(['skelnorm', 'pytorch-tuned', 'pytorch-plain']);
+    expect(io.stdout.join('\n')).toMatch(/^pytorch-tuned, torch 9\.9\.9, 2 threads: 400 ms\/step \(median of 2 rounds\), 10\.0 samples\/s$/m);
   });
 
   it('refuses a worker count that is not a non-negative integer', async () => {
     const io = captureIO();
     expect(await main(['bench', '--workers', '1,x', '--no-torch'], io)).toBe(2);
     expect(io.stderr.join('\n')).toMatch(/--workers expects non-negative integers, got 'x'/);
+    const profiled = captureIO();
+    expect(await main(['bench', '--workers', '2', '--profile', '--no-torch'], profiled)).toBe(2);
+    expect(profiled.stderr.join('\n')).toMatch(/--profile times the kernels of this thread: use --workers 0/);
   });
 });

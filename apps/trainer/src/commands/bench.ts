@@ -50,7 +50,7 @@ function roundLine(round: number, result: StepBenchRound, configurations: readon
 
 function summaryLine(row: StepBenchSummary, rounds: number): string {
   const what = row.runner === 'skelnorm' ? `skelnorm ${sparseLabel(row.personSparse!)}, engine ${row.engine}` : `${row.runner}, ${row.engine}`;
-  const vs = row.runner === 'skelnorm' ? `, vs tuned ${ratio(row.vsTuned)}, vs plain ${ratio(row.vsPlain)}` : '';
+  const vs = row.runner === 'skelnorm' ? `, vs tuned ${ratio(row.vsTuned)}, vs plain ${ratio(row.vsPlain)}, ${row.cpuMsPerStep!.toFixed(0)} CPU ms/step` : '';
   return `${what}: ${row.msPerStep.toFixed(0)} ms/step (median of ${rounds} rounds), ${row.samplesPerSecond.toFixed(1)} samples/s${vs}`;
 }
 

@@ -56,8 +56,8 @@ describe('renderRunReport', () => {
     expect(report.markdown).toContain('**Final eval accuracy:** 75.0% top-1');
     expect(report.markdown).toContain('| 3 | 0.6667 | 90.0% | 0.7333 | 75.0% | 90.0% |');
     // 900 steps are thinned to at most 400 points in the plot.
-    const stepCurve = /<polyline points="([^"]+)"/.exec(report.files['loss.svg']!)![1]!;
-    expect(stepCurve.split(' ').length).toBeLessThanOrEqual(400);
+    const stepCurve = /<path d="M([^"]+)"/.exec(report.files['loss.svg']!)![1]!;
+    expect(stepCurve.split('L').length).toBeLessThanOrEqual(400);
   });
 
 });

@@ -50,6 +50,11 @@ export interface BenchResult {
   readonly msPerStep: number;
   readonly medianMsPerStep: number;
   readonly samplesPerSecond: number;
+  /**
+   * Median CPU time of this process per timed step (every thread: main and workers), in ms. Less
+   * disturbed than wall time by other load on a shared machine: what the step costs, not how long it waited.
+   */
+  readonly medianCpuMsPerStep: number;
   /** Milliseconds to start the workers and copy the weights (not in msPerStep). */
   readonly setupMs: number;
   /** Mean of the engine's per-step breakdown (data-parallel: computeMs, syncMs, updateMs of rank 0). */
@@ -90,6 +95,7 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
   const setupMs = performance.now() - setupStart;
   if (options.profile && workers !== 0) throw new Error('bench: profile times the kernels of this thread and needs workers: 0');
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   const breakdown: Record<string, number> = {};
   let profiler: ReturnType<typeof profileKernels> | undefined;
   let kernels: KernelTime[] | undefined;
@@ -99,6 +105,7 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
       const x = ntuLikeBatch([batchSize, m, t, v, c], twoPersonEvery, i);
       const y = tf.randomUniform([batchSize], 0, numClasses, 'int32', 1000 + i);
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       let timings: Readonly<Record<string, number>> | undefined;
       try {
         timings = (await engine.step({ x, y }, optimizerSpec.lr)).timings;
@@ -107,6 +114,8 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
       }
       if (i < warmup) continue;
       times.push(performance.now() - t0);
+      const cpu = process.cpuUsage(cpu0);
+      cpuTimes.push((cpu.user + cpu.system) / 1000);
       for (const [k, v] of Object.entries(timings ?? {})) breakdown[k] = (breakdown[k] ?? 0) + v / steps;
     }
   } finally {
@@ -118,7 +127,7 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
   const msPerStep = times.reduce((a, b) => a + b, 0) / Math.max(times.length, 1);
   return {
     model: spec.name, workers, engine: engine.description, batchSize, steps,
-    msPerStep, medianMsPerStep: median(times), samplesPerSecond: (batchSize * 1000) / msPerStep, setupMs, timings: breakdown,
+    msPerStep, medianMsPerStep: median(times), samplesPerSecond: (batchSize * 1000) / msPerStep, medianCpuMsPerStep: median(cpuTimes), setupMs, timings: breakdown,
     ...(kernels ? { kernels } : {}),
   };
 }

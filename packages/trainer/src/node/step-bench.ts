@@ -59,6 +59,8 @@ export interface StepBenchSummary {
   readonly vsPlain: number | null;
   /** The per-round figures the median is taken over. */
   readonly roundsMsPerStep: readonly number[];
+  /** Ours only: median over rounds of CPU ms per step, every thread (see `BenchResult.medianCpuMsPerStep`). */
+  readonly cpuMsPerStep: number | null;
 }
 
 export interface StepBenchReport {
@@ -124,6 +126,7 @@ export async function benchSeedCnnStep(options: StepBenchOptions = {}): Promise<
       runner: 'skelnorm', workers, personSparse, engine: rounds[0]?.skelnorm[i]?.engine ?? '-',
       msPerStep: ms, samplesPerSecond: (batchSize * 1000) / ms,
       vsTuned: tuned ? tuned.msPerStep / ms : null, vsPlain: plain ? plain.msPerStep / ms : null, roundsMsPerStep,
+      cpuMsPerStep: median(rounds.map((r) => r.skelnorm[i]!.medianCpuMsPerStep)),
     };
   });
   return {
@@ -138,7 +141,7 @@ function anchorSummary(results: readonly TorchAnchorResult[], batchSize: number)
   const ms = median(roundsMsPerStep);
   return {
     runner: results[0]!.runner, workers: null, personSparse: null, engine: `torch ${results[0]!.torch}, ${results[0]!.threads} threads`,
-    msPerStep: ms, samplesPerSecond: (batchSize * 1000) / ms, vsTuned: null, vsPlain: null, roundsMsPerStep,
+    msPerStep: ms, samplesPerSecond: (batchSize * 1000) / ms, vsTuned: null, vsPlain: null, roundsMsPerStep, cpuMsPerStep: null,
   };
 }
 
