@@ -91,7 +91,7 @@ describe('training in the page', () => {
       const a = cpu[0]!.losses;
       expect(a.length).toBe(2);
       for (const [name, runs] of [['wasm', wasm], ['webgpu', webgpu]] as const) {
-        expect(runs.map((r) => r.state), name).toEqual(['done']);
+        expect(runs.map((r) => r.state), `${name}: ${runs.map((r) => r.error ?? '').join(' / ')}`).toEqual(['done']);
         const b = runs[0]!.losses;
         expect(b.length, name).toBe(a.length);
         // The first loss is the forward pass alone; the second follows one SGD update.

@@ -52,12 +52,17 @@ export function compactAbsentPersons(present: ArrayLike<number>): PersonCompacti
   return { rows, counts, expand };
 }
 
+/** Backends whose tensors live in host memory: reading the presence back costs nothing there. */
+const HOST_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
+
 /**
  * Which persons of `x` [N, M, T, V, C] are present, sample-major ([n * M + m], as `foldPersons`
- * orders them), read back to the host: the compacted shapes depend on it. Undefined where the
- * backend cannot read synchronously (WebGPU in Node): the dense path computes the same numbers.
+ * orders them), read back to the host: the compacted shapes depend on it. Undefined on a GPU
+ * backend, where a synchronous read would stall the queue (and WebGPU cannot read synchronously at
+ * all): the dense path computes the same numbers.
  */
 export function readPersonPresence(x: tf.Tensor): Float32Array | undefined {
+  if (!HOST_BACKENDS.has(tf.getBackend())) return undefined;
   const mask = personMask(x);
   try {
     return mask.dataSync() as Float32Array;
