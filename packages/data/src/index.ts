@@ -2,6 +2,12 @@
 // '@skelnorm/data/node', the rxjs adapter in '@skelnorm/data/rx'.
 
 export { NTU_JOINT_COUNT, NTU_COORDINATES, ntuJointNames, ntuJointParents, ntuBones, NtuJoint } from './kinect-joints.js';
+export { COCO_KEYPOINT_COUNT, cocoKeypointNames, cocoKeypointParents, CocoKeypoint } from './coco-keypoints.js';
+export { layouts, layoutNames, layoutByName, assertSampleFitsLayout, NTU_IMAGE_SIZE } from './layouts.js';
+export type { Layout, LayoutName } from './layouts.js';
+export { projectNtuToCoco, KINECT_COLOUR_FOCAL, KEYPOINT_SCORE_THRESHOLD } from './ntu-to-coco.js';
+export { packSkeleton2d } from './pack-skeleton-2d.js';
+export type { PackSkeleton2dOptions } from './pack-skeleton-2d.js';
 export type { BodyTrack, SkeletonFile } from './skeleton-file.js';
 export { SkeletonParseError } from './skeleton-parse-error.js';
 export { parseSkeleton, parseSkeletonChunks } from './parse-skeleton.js';
@@ -33,8 +39,11 @@ export { packSkeleton } from './pack-skeleton.js';
 export type { PackSkeletonOptions, PackTransformOptions } from './pack-skeleton.js';
 export { trimEmptyFrames, fitFrames, cropFrames, resampleFrames, randomCropResize } from './temporal-transforms.js';
 export type { ResampleFramesOptions } from './temporal-transforms.js';
-export { centreOnJoint, alignView, rotateSample, rotationFromAngles, randomRotation } from './spatial-transforms.js';
+export { centreOnJoint, alignView, rotateSample, rotationFromAngles, randomRotation, scaleSample, randomScale } from './spatial-transforms.js';
 export type { CentreOnJointOptions, AlignViewOptions, Matrix3 } from './spatial-transforms.js';
+export { skeletonStreams, skeletonStream, jointToBone, toMotion, streamOptionsOf } from './streams.js';
+export type { SkeletonStream, StreamOptions } from './streams.js';
+export { UNIFORM_TEST_SEED, uniformTrainIndices, uniformTestIndices, uniformSample, uniformTestClips } from './uniform-sampling.js';
 
 export { foldPersons, unfoldPersons, maxMergePersons, personMask } from './persons.js';
 export type { MaxMergePersonsOptions } from './persons.js';

@@ -161,6 +161,38 @@ export function randomRotation(sample: SkeletonSample, random: Generator, option
   return rotateSample(sample, rotationFromAngles(a, b, c));
 }
 
+/**
+ * Multiplies coordinate `c` of every joint by `factors[c]` (one factor per channel, `C` of them).
+ * Linear, so zeros (absent persons, padding) stay zero and it commutes with bones and motion.
+ */
+export function scaleSample(sample: SkeletonSample, factors: readonly number[]): SkeletonSample {
+  const C = sample.channels;
+  if (factors.length !== C) throw new RangeError(`scaleSample: expected ${C} factors for sample ${sample.name} (one per coordinate), got ${factors.length}`);
+  const src = sample.data;
+  const data = new Float32Array(src.length);
+  for (let i = 0; i < src.length; i++) data[i] = src[i]! * factors[i % C]!;
+  return withSample(sample, { data });
+}
+
+/**
+ * Training augmentation (PYSKL's `RandomScale`): one factor per coordinate axis, each
+ * `1 + u * scale` with `u` uniform in `[-1, 1)`, drawn once per sample. Default `scale = 0.1`
+ * (PYSKL's NTU configs). `axes` (default: all `C`) scales only the first `axes` channels, so a
+ * confidence channel after x, y keeps its value.
+ */
+export function randomScale(
+  sample: SkeletonSample,
+  random: Generator,
+  options: { readonly scale?: number; readonly axes?: number } = {},
+): SkeletonSample {
+  const scale = options.scale ?? 0.1;
+  const axes = options.axes ?? sample.channels;
+  if (!(scale >= 0 && scale < 1)) throw new RangeError(`randomScale: scale must be in [0, 1), got ${scale}`);
+  if (!Number.isInteger(axes) || axes < 1 || axes > sample.channels) throw new RangeError(`randomScale: axes must be an integer in [1, ${sample.channels}], got ${axes}`);
+  const factors = Array.from({ length: sample.channels }, (_, c) => (c < axes ? 1 + random.uniform(-1, 1) * scale : 1));
+  return scaleSample(sample, factors);
+}
+
 type Vec3 = readonly [number, number, number];
 const sub = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 const scale = (a: Vec3 | null, k: number): Vec3 => (a ? [a[0] * k, a[1] * k, a[2] * k] : [0, 0, 0]);

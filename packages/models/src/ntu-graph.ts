@@ -5,7 +5,7 @@
  * is the root and ST-GCN's centre of gravity.
  */
 
-import { NTU_JOINT_COUNT, NtuJoint, ntuBones, ntuJointParents } from '@skelnorm/data';
+import { NTU_JOINT_COUNT, NtuJoint, layouts, ntuBones, ntuJointParents } from '@skelnorm/data';
 
 // One NTU tree, the data package's: the models' names for it.
 
@@ -24,17 +24,10 @@ export const NTU_BONES: readonly (readonly [number, number])[] = ntuBones;
 /**
  * The NTU graph as the official ST-GCN draws it (`net/utils/graph.py`, layout `ntu-rgb+d`; CTR-GCN's
  * `graph/ntu_rgb_d.py` copies the list): the data package's tree except at the hands, where each hand
- * tip hangs off the thumb (tip - thumb - hand) instead of off the hand. 24 (joint, neighbour) pairs.
+ * tip hangs off the thumb (tip - thumb - hand) instead of off the hand. 24 (joint, neighbour) pairs:
+ * the `ntu25` layout's graph, defined once in @skelnorm/data.
  */
-export const NTU_STGCN_EDGES: readonly (readonly [number, number])[] = Object.freeze(
-  NTU_BONES.map(([joint, parent]) => Object.freeze([joint, stgcnHandTipNeighbour(joint) ?? parent] as const)),
-);
-
-function stgcnHandTipNeighbour(joint: number): number | undefined {
-  if (joint === NtuJoint.leftHandTip) return NtuJoint.leftThumb;
-  if (joint === NtuJoint.rightHandTip) return NtuJoint.rightThumb;
-  return undefined;
-}
+export const NTU_STGCN_EDGES: readonly (readonly [number, number])[] = layouts.ntu25.edges;
 
 /**
  * Hops from every joint to `center` over the bones (breadth-first). Joints more than `maxHop` hops

@@ -13,6 +13,11 @@ export interface Batch {
   readonly y: tf.Tensor;
   /** Person validity [N, M] (1 = real person, 0 = padding), passed to the model as `context.mask`. */
   readonly mask?: tf.Tensor;
+  /**
+   * Test clips per sample (multi-clip testing), default 1: `x` and `mask` then hold `N * clips` rows,
+   * sample-major, for the `N` labels of `y`, and `evaluate` averages each sample's clip logits.
+   */
+  readonly clips?: number;
 }
 
 /** Batches that can be pulled once; arrays, generators and Datasets all qualify. */

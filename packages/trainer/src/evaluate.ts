@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Dropout, crossEntropy, type Module } from '@skelnorm/nn';
 import { disposeBatch, type BatchStream } from './batch.js';
+import { averageClipLogits } from './clip-average.js';
 
 export interface EvaluateOptions {
   /** Number of classes K (rows/columns of the confusion matrix). Default: the logits' width. */
@@ -36,7 +37,9 @@ export interface EvaluateResult {
 /**
  * Evaluates `model` on `batches`: loss, top-1, top-5, per-class accuracy and the confusion
  * matrix. Always in eval mode (or batch-statistics mode, see options); the model's previous mode
- * is restored. Disposes each batch. Shapes: x [N, M, T, V, C], y int32 [N] -> logits [N, K].
+ * is restored. Disposes each batch. Shapes: x [N, M, T, V, C], y int32 [N] -> logits [N, K]; a batch
+ * of `clips` test clips per sample has x [N * clips, M, T, V, C] and scores each sample by the mean
+ * of its clips' logits ({@link averageClipLogits}).
  */
 export async function evaluate(model: Module, batches: BatchStream, options: EvaluateOptions = {}): Promise<EvaluateResult> {
   const wasTraining = model.training;
@@ -52,7 +55,7 @@ export async function evaluate(model: Module, batches: BatchStream, options: Eva
       try {
         let width = 0;
         const [loss, pred, inTop5, labels] = tf.tidy(() => {
-          const logits = model.call(batch.x, batch.mask ? { mask: batch.mask } : {});
+          const logits = averageClipLogits(model.call(batch.x, batch.mask ? { mask: batch.mask } : {}), batch.clips ?? 1);
           width = logits.shape[1] ?? 1;
           const y = tf.cast(batch.y, 'int32');
           const lossSum = tf.mul(crossEntropy(logits, y, { labelSmoothing: options.labelSmoothing ?? 0 }), y.shape[0] ?? 0);

@@ -14,6 +14,7 @@ export type {
   NonFiniteReport,
 } from './events.js';
 export { evaluate } from './evaluate.js';
+export { averageClipLogits } from './clip-average.js';
 export type { EvaluateOptions, EvaluateResult } from './evaluate.js';
 export { epochSeed, epochsOf, disposeBatch } from './batch.js';
 export type { Batch, BatchStream, EpochBatches, FitData } from './batch.js';

@@ -34,7 +34,7 @@ async function measure(
   runningTrainAccuracy: number,
 ): Promise<Omit<AblationRun, 'variant' | 'seed' | 'seconds'>> {
   const options = { numClasses: data.numClasses };
-  const test = await evaluate(model, data.testBatches(config.evalBatchSize), options);
+  const test = await evaluate(model, data.testBatches(config.evalBatchSize, { clips: config.testClips ?? 1 }), options);
   const trainEval = await evaluate(model, data.trainEvalBatches(config.evalBatchSize), options);
   // Batch statistics with the training batch size: what the layers saw in training.
   const batchStats = await evaluate(model, data.statisticsBatches('test', config.batchSize), { ...options, batchStatistics: true });

@@ -9,11 +9,15 @@ import { assertDataFitsModel } from '../training/data-fits-model.js';
 import { loadModelFile, MODEL_FILE_FLAG } from '../training/model-file.js';
 import { sampleScores } from '../training/sample-scores.js';
 import { BACKENDS, TRAINING_FLAGS, type Coordinates, type TrainConfig } from '../training/train-config.js';
+import { CLIP_FLAGS, evalClipConfig } from '../training/clip-config.js';
 
 const FLAGS = {
   data: TRAINING_FLAGS.data,
   split: TRAINING_FLAGS.split,
   coords: TRAINING_FLAGS.coords,
+  stream: { ...CLIP_FLAGS.stream, description: "input stream (default: the run's; another than the run's is refused)" },
+  sampling: { ...CLIP_FLAGS.sampling, description: "temporal sampling (default: the run's; another than the run's is refused)" },
+  'test-clips': { ...CLIP_FLAGS['test-clips'], description: "test clips per sample whose logits are averaged (default: the run's; needs uniform sampling)" },
   'batch-size': { type: 'int', description: 'evaluation batch size (default 64)', min: 1 },
   'batch-stats': { type: 'boolean', description: 'also evaluate with batch statistics (BatchNorm in train mode, nothing updated)' },
   train: { type: 'boolean', description: 'also evaluate the training split (eval mode)' },
@@ -49,15 +53,18 @@ export const command: Command = {
     for (const note of loaded.notes) io.err(note);
     for (const line of loaded.inferred ?? []) io.out(line);
     io.out(`model: ${loaded.model.modelName} ${JSON.stringify(loaded.model.config)} from ${loaded.path}`);
-    const config = withDataFlags(loaded.config, flags, loaded.model.config);
+    const { stream: _s, sampling: _p, testClips: _c, augment: _a, ...dataConfig } = withDataFlags(loaded.config, flags, loaded.model.config);
+    const config: TrainConfig = { ...dataConfig, ...evalClipConfig(loaded.config, flags, loaded.path) };
+    const clips = config.testClips ?? 1;
     const data = await loadTrainingData(config, io);
     assertDataFitsModel(data, loaded.model, loaded.path);
     io.out(`data: ${data.description}`);
     const batchSize = flags['batch-size'] ?? config.evalBatchSize ?? 64;
     const results: Record<string, EvaluateResult> = {};
     try {
-      results.test = await evaluate(loaded.model, data.testBatches(batchSize), { numClasses: data.numClasses });
-      io.out(`test (eval mode): top-1 ${pct(results.test.top1)}, top-5 ${pct(results.test.top5)}, loss ${results.test.loss.toFixed(4)} on ${results.test.count} samples`);
+      results.test = await evaluate(loaded.model, data.testBatches(batchSize, { clips }), { numClasses: data.numClasses });
+      const clipNote = clips > 1 ? ` (${clips} clips each, logits averaged)` : '';
+      io.out(`test (eval mode): top-1 ${pct(results.test.top1)}, top-5 ${pct(results.test.top5)}, loss ${results.test.loss.toFixed(4)} on ${results.test.count} samples${clipNote}`);
       if (flags['batch-stats']) {
         results.testBatchStatistics = await evaluate(loaded.model, data.statisticsBatches('test', config.batchSize ?? batchSize), {
           numClasses: data.numClasses,
@@ -76,8 +83,9 @@ export const command: Command = {
         .slice(0, 5);
       io.out(`hardest classes: ${hardest.map((e) => `${data.classNames?.[e.c] ?? e.c} ${pct(e.acc)}`).join(', ')}`);
       if (flags.scores) {
-        const samples = await sampleScores(loaded.model, data.test, batchSize);
-        await writeFileAtomic(flags.scores, JSON.stringify({ checkpoint: loaded.path, data: data.description, numClasses: data.numClasses, samples }) + '\n');
+        const test = data.testClipSamples(clips);
+        const samples = await sampleScores(loaded.model, test.samples, batchSize, test.clipsOf);
+        await writeFileAtomic(flags.scores, JSON.stringify({ checkpoint: loaded.path, data: data.description, numClasses: data.numClasses, ...(data.classNames && { classNames: data.classNames }), samples }) + '\n');
         io.out(`wrote ${flags.scores} (${samples.length} samples' logits)`);
       }
       if (flags.json) {

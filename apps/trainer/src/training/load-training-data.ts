@@ -1,18 +1,48 @@
-import { builtinSyntheticNtu, selectSplit, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { builtinSyntheticNtu, selectSplit, skeletonStream, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
 import { UsageError, type CommandIO } from '../command.js';
 import { loadSampleFolder } from './load-sample-folder.js';
 import type { TrainConfig } from './train-config.js';
 import { BENCHMARKS, TrainingData } from './training-data.js';
+import { describeClipConfig } from './clip-config.js';
+import { testClips, type ClipSource } from './clip-pipeline.js';
+
+/**
+ * Frames kept per sample for `crop-resize` and `uniform` sampling of `.skeleton` input and the
+ * synthetic set: NTU's longest recordings are 300 frames (ST-GCN's T), so nothing is cut.
+ */
+export const SOURCE_FRAMES = 300;
 
 /**
  * The samples of a run: the built-in synthetic NTU-like set (generated in memory, deterministic
  * for its seed) or `--data` (`skelnorm pack` cache or export, `.skeleton` files), split by the NTU
  * benchmark's rule (cross-subject by default: performers decide train or test); ST-GCN and CTR-GCN
- * data keep the split their files come with.
+ * data keep the split their files come with. Then the run's stream (bone, motion) is computed once,
+ * on the samples as loaded: after resampling to T with `resample` sampling (as CTR-GCN's feeder), at
+ * the recorded frame rate before any clip is cut with `crop-resize` and `uniform` (as PYSKL, whose
+ * GenSkeFeat precedes UniformSample).
  */
-export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords'>, io?: CommandIO): Promise<TrainingData> {
+export async function loadTrainingData(
+  config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords' | 'stream' | 'sampling'>,
+  io?: CommandIO,
+): Promise<TrainingData> {
+  const stream = config.stream ?? 'joint';
+  const sampling = config.sampling ?? 'resample';
+  if (stream === 'joint' && sampling === 'resample') return loadSamples(config, io);
+  const loaded = await loadSamples(config, io, sampling === 'resample' ? undefined : SOURCE_FRAMES);
+  const streamed = (samples: readonly SkeletonSample[]) => (stream === 'joint' ? samples : samples.map((s) => skeletonStream(s, stream)));
+  const [train, test] = [streamed(loaded.train), streamed(loaded.test)];
+  const description = `${loaded.description}; ${describeClipConfig({ stream, sampling })}`;
+  if (sampling === 'resample') return new TrainingData(train, test, loaded.numClasses, description, loaded.classNames);
+  const source: ClipSource = { sampling, frames: config.frames, train, test };
+  const view = (sample: SkeletonSample) => testClips(source, sample, 1)[0]!;
+  return new TrainingData(train.map(view), test.map(view), loaded.numClasses, `${description}, T=${config.frames} clips`, loaded.classNames, source);
+}
+
+/** The samples as stored: resampled to T, or (`sourceFrames`) kept at their length, padded to `sourceFrames`. */
+async function loadSamples(config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords'>, io?: CommandIO, sourceFrames?: number): Promise<TrainingData> {
   const camera = config.coords === 'camera';
-  const transform = camera ? ({ centre: false, align: false } as const) : {};
+  const transform = { ...(camera ? ({ centre: false, align: false } as const) : {}), ...(sourceFrames !== undefined ? { time: 'fit' as const } : {}) };
+  const frames = sourceFrames ?? config.frames;
   const coords = camera ? ', camera coordinates' : '';
   const benchmark = config.split as NtuBenchmark;
   if (!BENCHMARKS.includes(benchmark)) throw new UsageError(`unknown split '${config.split}'; one of ${BENCHMARKS.join(', ')}`);
@@ -20,7 +50,7 @@ export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split
     const { classes, perClass, seed } = config.data;
     if (classes > 30) throw new UsageError(`--classes: the synthetic set has at most 30 classes, got ${classes}`);
     const started = performance.now();
-    const set = builtinSyntheticNtu({ classes, perClass, seed, frames: config.frames, benchmark, transform });
+    const set = builtinSyntheticNtu({ classes, perClass, seed, frames, benchmark, transform });
     const train = await set.train.toArray();
     const test = await set.test.toArray();
     const twoPerson = set.classes.filter((c) => c.persons === 2).length;
@@ -29,11 +59,11 @@ export async function loadTrainingData(config: Pick<TrainConfig, 'data' | 'split
       train,
       test,
       set.classes.length,
-      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), T=${config.frames}${coords}`,
+      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), ${sourceFrames !== undefined ? `recorded length (up to ${frames} frames)` : `T=${frames}`}${coords}`,
       set.classes.map((c) => c.name),
     );
   }
-  const folder = await loadSampleFolder(config.data.path, config.frames, io, transform);
+  const folder = await loadSampleFolder(config.data.path, frames, io, transform);
   if (folder.split) {
     // The files' own split (ST-GCN, CTR-GCN data); --split names NTU's rule, which they already applied.
     const { train, test, sameSamples } = folder.split;

@@ -4,6 +4,7 @@ import type { LrScheduleSpec, OptimizerSpec } from '@skelnorm/trainer';
 import { UsageError } from '../command.js';
 import type { ParsedFlags } from '../args/flags.js';
 import { PRESET_NAMES, TRAIN_PRESETS } from './presets.js';
+import { CLIP_FLAGS, resolveClipConfig, type ClipConfig } from './clip-config.js';
 
 export const BACKENDS = ['auto', 'node-gpu', 'node-webgpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendFlag = (typeof BACKENDS)[number];
@@ -38,7 +39,7 @@ export const COORDINATES: readonly Coordinates[] = ['centred', 'camera'];
  * `config.json` and into every checkpoint so that `--resume`, `eval` and `doctor` rebuild the
  * same model and data.
  */
-export interface TrainConfig {
+export interface TrainConfig extends ClipConfig {
   readonly model: string;
   /** Options passed to `createModel(model, ...)` (validated by the model's schema). */
   readonly modelOptions: Readonly<Record<string, unknown>>;
@@ -129,6 +130,7 @@ export const TRAINING_FLAGS = {
   classes: { type: 'int', description: `synthetic set: classes, 2-30 (default ${TRAIN_DEFAULTS.synthetic.classes})`, min: 2, max: 30 },
   'per-class': { type: 'int', description: `synthetic set: samples per class (default ${TRAIN_DEFAULTS.synthetic.perClass})`, min: 2 },
   'data-seed': { type: 'int', description: `synthetic set: generator seed (default ${TRAIN_DEFAULTS.synthetic.seed})`, min: 0 },
+  ...CLIP_FLAGS,
 } as const;
 
 export type TrainingFlags = ParsedFlags<typeof TRAINING_FLAGS>;
@@ -226,5 +228,6 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
     recalibrate: flags.recalibrate || (base.recalibrate ?? false),
     workers: flags.workers ?? base.workers ?? defaultWorkers(),
     backend: (flags.backend ?? base.backend ?? 'auto') as BackendFlag,
+    ...resolveClipConfig(flags, base),
   };
 }

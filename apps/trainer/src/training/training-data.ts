@@ -1,8 +1,10 @@
-import type * as tf from '@tensorflow/tfjs-core';
-import { Dataset, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import * as tf from '@tensorflow/tfjs-core';
+import { Dataset, collateSkeletons, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
 import { Generator } from '@skelnorm/nn';
 import type { Batch, BatchStream, FitData } from '@skelnorm/trainer';
 import type { TrainConfig } from './train-config.js';
+import type { Augmentation } from './clip-config.js';
+import { augmentSample, testClips, trainClip, type ClipSource } from './clip-pipeline.js';
 
 /**
  * The samples of a run, split and packed ([M, T, V, C] each), with the batch streams that `fit`,
@@ -17,6 +19,12 @@ export class TrainingData {
     /** One line for logs and reports, e.g. `synthetic NTU-like, 60 classes, 720 train / 720 test (ntu60-xsub)`. */
     readonly description: string,
     readonly classNames?: readonly string[],
+    /**
+     * The samples at their recorded length for `crop-resize` and `uniform` sampling; `train` and
+     * `test` then hold each sample's fixed test clip (what eval-mode passes, statistics and the
+     * doctor see), and training cuts new clips from here every epoch.
+     */
+    readonly clipSource?: ClipSource,
   ) {
     if (train.length === 0) throw new Error(`no training samples (${description})`);
   }
@@ -63,10 +71,19 @@ export class TrainingData {
   /**
    * Training batches of one epoch: a whole-set permutation seeded by (seed, epoch) when
    * `shuffle`, else file order. The last partial batch is dropped so that BatchNorm never sees a
-   * batch of one (unless the set is smaller than a batch).
+   * batch of one (unless the set is smaller than a batch). Each sample's random clip (crop-resize,
+   * uniform) and `augment` draw from `new Generator(seed, epoch, index)`, index = its stored position:
+   * a pure function of the sample and the epoch, so a resumed run sees the same clips.
    */
-  trainBatches(batchSize: number, epoch: number, seed: number, shuffle: boolean): BatchStream {
-    const all = Dataset.fromArray(this.train);
+  trainBatches(batchSize: number, epoch: number, seed: number, shuffle: boolean, augment: readonly Augmentation[] = []): BatchStream {
+    const source = this.clipSource;
+    const all =
+      source || augment.length > 0
+        ? Dataset.fromArray(source?.train ?? this.train).map((sample, info) => {
+            const random = new Generator(seed, info.epoch, info.index);
+            return augmentSample(source ? trainClip(source, sample, random) : sample, augment, random);
+          })
+        : Dataset.fromArray(this.train);
     const ordered = shuffle ? all.shuffle(seed) : all;
     const dropRemainder = this.train.length >= batchSize;
     return ordered.batch(batchSize, { dropRemainder }).prefetch(2).epoch(epoch) as AsyncIterable<Batch>;
@@ -78,10 +95,32 @@ export class TrainingData {
    * `batchStatistics`) it does: a batch of one class, as a class-major stored order gives, has
    * statistics that no training batch had. A mixed order measures what the model would do on a
    * stream of test samples. The last, smaller batch is merged into the one before, so that a
-   * model that normalizes with batch statistics in eval mode never gets a batch of one.
+   * model that normalizes with batch statistics in eval mode never gets a batch of one. With
+   * `clips` > 1 (uniform sampling) a batch of `batchSize` samples carries their `clips` fixed test
+   * clips each (`Batch.clips`), whose logits `evaluate` averages.
    */
-  testBatches(batchSize: number, options: MixedBatchOptions = {}): BatchStream {
-    return mixedBatches(this.test, batchSize, { mergeRemainder: true, ...options });
+  testBatches(batchSize: number, options: MixedBatchOptions & { readonly clips?: number } = {}): BatchStream {
+    const clips = options.clips ?? 1;
+    if (clips === 1) return mixedBatches(this.test, batchSize, { mergeRemainder: true, ...options });
+    const { samples, clipsOf } = this.testClipSamples(clips);
+    return Dataset.fromArray(samples)
+      .shuffle(options.shuffleSeed ?? MIXED_ORDER_SEED)
+      .map((sample) => clipsOf(sample))
+      .chunk(batchSize, { dropRemainder: options.dropRemainder ?? false, mergeRemainder: options.mergeRemainder ?? true })
+      .map((groups) => clipBatch(groups, clips))
+      .prefetch(2)
+      .epoch(0) as AsyncIterable<Batch>;
+  }
+
+  /**
+   * The test samples and, for each, its `clips` fixed test clips (multi-clip testing needs
+   * `uniform` sampling; one clip is the stored test sample itself).
+   */
+  testClipSamples(clips: number): { readonly samples: readonly SkeletonSample[]; readonly clipsOf: (sample: SkeletonSample) => readonly SkeletonSample[] } {
+    if (clips === 1) return { samples: this.test, clipsOf: (sample) => [sample] };
+    const source = this.clipSource;
+    if (source?.sampling !== 'uniform') throw new RangeError(`${clips} test clips need uniform sampling; ${this.description} has ${source?.sampling ?? 'resample'} sampling`);
+    return { samples: source.test, clipsOf: (sample) => testClips(source, sample, clips) };
   }
 
   /**
@@ -118,8 +157,8 @@ export class TrainingData {
   /** What `fit` pulls for `config`; without `evaluate`, `fit` emits no eval events. */
   fitData(config: TrainConfig, options: { readonly evaluate?: boolean } = {}): FitData {
     return {
-      train: (epoch, seed) => this.trainBatches(config.batchSize, epoch, seed, config.shuffle),
-      ...(options.evaluate === false ? {} : { test: () => this.testBatches(config.evalBatchSize) }),
+      train: (epoch, seed) => this.trainBatches(config.batchSize, epoch, seed, config.shuffle, config.augment),
+      ...(options.evaluate === false ? {} : { test: () => this.testBatches(config.evalBatchSize, { clips: config.testClips ?? 1 }) }),
       // PreciseBN statistics from the training set with the training batch size.
       calibration: () => this.statisticsBatches('train', config.batchSize),
     };
@@ -164,6 +203,14 @@ export async function* disposingBatches(stream: BatchStream): AsyncGenerator<Bat
       batch.mask?.dispose();
     }
   }
+}
+
+/** One batch of `N` samples' clips: x and mask `N * clips` rows, sample-major; y the `N` labels. */
+function clipBatch(groups: readonly (readonly SkeletonSample[])[], clips: number): Batch & { dispose(): void } {
+  const collated = collateSkeletons(groups.flat());
+  collated.y.dispose();
+  const y = tf.tensor1d(groups.map((g) => g[0]!.label), 'int32');
+  return { x: collated.x, y, mask: collated.mask, clips, dispose: () => tf.dispose([collated.x, y, collated.mask]) };
 }
 
 export const BENCHMARKS: readonly NtuBenchmark[] = ['ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset'];

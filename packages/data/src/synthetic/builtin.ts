@@ -1,6 +1,8 @@
 import type { BodySelectionPolicy } from '../body-selection.js';
 import { Dataset } from '../dataset.js';
+import type { LayoutName } from '../layouts.js';
 import { packSkeleton, type PackTransformOptions } from '../pack-skeleton.js';
+import { packSkeleton2d } from '../pack-skeleton-2d.js';
 import type { SkeletonSample } from '../skeleton-sample.js';
 import { splitOf, type NtuBenchmark } from '../splits.js';
 import type { SyntheticClass } from './actions.js';
@@ -20,8 +22,14 @@ export interface BuiltinSyntheticNtuOptions {
   readonly benchmark?: NtuBenchmark;
   /** Body selection; default `'energy'`. */
   readonly select?: BodySelectionPolicy;
-  /** Preprocessing; default `{}` (trim, centre, align, resample). */
+  /** Preprocessing; default `{}` (trim, centre, align, resample). 2D layouts are not centred or aligned, only `time` applies. */
   readonly transform?: PackTransformOptions | false;
+  /**
+   * What the samples hold; default `'ntu25'` (camera-space x, y, z). `'ntu25-2d'`: the Kinect colour
+   * coordinates with tracking confidence; `'coco17'`: what a 2D pose estimator would see of the same
+   * 3D bodies (`packSkeleton2d`). The performances are the same for every layout.
+   */
+  readonly layout?: LayoutName;
 }
 
 /** A ready train/test pair. */
@@ -35,7 +43,7 @@ export interface BuiltinSyntheticNtu {
 
 /**
  * The built-in synthetic data set that `skelnorm train` uses when no `.skeleton` files are given:
- * {@link synthesizeNtu}, packed to `[2, T, 25, 3]` and split by the benchmark (cross-subject by
+ * {@link synthesizeNtu}, packed to `[2, T, 25, 3]` (`[2, T, 17, 3]` for `coco17`) and split by the benchmark (cross-subject by
  * default: the test performers never appear in training). Defaults: 12 classes x 48 samples, T = 64,
  * 576 samples (about 290 train / 290 test): a few minutes of CPU training.
  */
@@ -47,13 +55,19 @@ export function builtinSyntheticNtu(options: BuiltinSyntheticNtuOptions = {}): B
 /** {@link builtinSyntheticNtu} as plain arrays (synchronous): the one split of the synthetic set, for the CLI and the browser alike. */
 export function syntheticNtuSplits(options: BuiltinSyntheticNtuOptions = {}): { classes: SyntheticClass[]; train: SkeletonSample[]; test: SkeletonSample[]; benchmark: NtuBenchmark } {
   const benchmark = options.benchmark ?? 'ntu60-xsub';
-  const { classes, samples } = synthesizeNtu({ classes: options.classes, perClass: options.perClass, seed: options.seed });
+  const layout = options.layout ?? 'ntu25';
+  const fields = layout === 'ntu25-2d' ? 'all' : 'xyz';
+  const { classes, samples } = synthesizeNtu({ classes: options.classes, perClass: options.perClass, seed: options.seed, fields });
   const train: SkeletonSample[] = [];
   const test: SkeletonSample[] = [];
   for (const s of samples) {
     const part = splitOf(s.name, benchmark);
     if (part === null) continue;
-    const packed = packSkeleton(s.file, { frames: options.frames ?? 64, select: options.select ?? 'energy', transform: options.transform ?? {}, label: s.label });
+    const common = { frames: options.frames ?? 64, select: options.select ?? 'energy', label: s.label } as const;
+    const packed =
+      layout === 'ntu25'
+        ? packSkeleton(s.file, { ...common, transform: options.transform ?? {} })
+        : packSkeleton2d(s.file, { ...common, layout, time: options.transform === false ? 'fit' : (options.transform?.time ?? 'resample') });
     (part === 'train' ? train : test).push(packed);
   }
   return { classes, train, test, benchmark };
