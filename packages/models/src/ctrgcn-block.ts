@@ -4,7 +4,7 @@ import { CtrGcnGraphUnit } from './ctrgcn-graph-conv.js';
 import { initNormAffine } from './ctrgcn-init.js';
 import { MultiScaleTemporalConv, TemporalConv } from './ctrgcn-temporal.js';
 import type { ModelNorm, NormSettings } from './model-norm.js';
-import type { ResidualKind } from './stgcn-block.js';
+import { addResidual, residualKind, type ResidualKind } from './residual.js';
 
 /** The temporal kernel and dilations of CTR-GCN's blocks (`TCN_GCN_unit` defaults). */
 export const CTRGCN_TEMPORAL_KERNEL = 5;
@@ -53,7 +53,7 @@ export class CtrGcnBlock extends Module {
     this.tcn1 = this.registerModule('tcn1', new MultiScaleTemporalConv({
       inChannels: outChannels, outChannels, kernel: CTRGCN_TEMPORAL_KERNEL, stride, dilations: CTRGCN_DILATIONS, norm, normSettings, generator,
     }));
-    this.residualKind = !o.residual ? 'none' : inChannels === outChannels && stride === 1 ? 'identity' : 'conv';
+    this.residualKind = residualKind(o.residual, inChannels, outChannels, stride);
     if (this.residualKind === 'conv') {
       this.residual = this.registerModule('residual', new TemporalConv({
         inChannels, outChannels, kernel: 1, stride, dilation: 1, norm, normSettings, generator,
@@ -65,13 +65,6 @@ export class CtrGcnBlock extends Module {
 
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
     const y = this.tcn1.call(this.gcn1.call(x, context), context);
-    switch (this.residualKind) {
-      case 'none':
-        return this.relu.call(y);
-      case 'identity':
-        return this.relu.call(tf.add(y, x));
-      case 'conv':
-        return this.relu.call(tf.add(y, this.residual!.call(x, context)));
-    }
+    return addResidual(this.relu, y, x, this.residualKind, this.residual, context);
   }
 }

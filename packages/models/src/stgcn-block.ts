@@ -1,3 +1,4 @@
+import { addResidual, residualKind, type ResidualKind } from './residual.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Module, ReLU, Sequential, type ForwardContext, type Generator } from '@skelnorm/nn';
 import { makeDropout } from './dropout-kind.js';
@@ -42,7 +43,6 @@ export class ConvTemporalGraphical extends Module {
 }
 
 /** What a block adds to its output: nothing (the first block), its input, or a 1x1 conv + norm of it. */
-export type ResidualKind = 'none' | 'identity' | 'conv';
 
 export interface StGcnBlockOptions {
   inChannels: number;
@@ -87,7 +87,7 @@ export class StGcnBlock extends Module {
       makeNorm(o.norm, outChannels, 2, o.normSettings),
       makeDropout('standard', o.dropout, generator),
     ));
-    this.residualKind = !o.residual ? 'none' : inChannels === outChannels && stride === 1 ? 'identity' : 'conv';
+    this.residualKind = residualKind(o.residual, inChannels, outChannels, stride);
     this.residual = this.residualKind === 'conv'
       ? this.registerModule('residual', new Sequential(
         new Conv2d({ inChannels, outChannels, kernelSize: 1, stride: [stride, 1], generator }),
@@ -98,13 +98,6 @@ export class StGcnBlock extends Module {
 
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
     const y = this.tcn.call(this.gcn.call(x, context), context);
-    switch (this.residualKind) {
-      case 'none':
-        return this.relu.call(y);
-      case 'identity':
-        return this.relu.call(tf.add(y, x));
-      case 'conv':
-        return this.relu.call(tf.add(y, this.residual!.call(x, context)));
-    }
+    return addResidual(this.relu, y, x, this.residualKind, this.residual, context);
   }
 }
