@@ -1,6 +1,10 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { SOURCE_NODE_ARGS } from '@skelnorm/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
 import { captureIO } from '../test-support/capture-io.js';
@@ -83,4 +87,28 @@ describe('skelnorm bench', () => {
     expect(await main(['bench', '--workers', '2', '--profile', '--no-torch'], profiled)).toBe(2);
     expect(profiled.stderr.join('\n')).toMatch(/--profile times the kernels of this thread: use --workers 0/);
   });
+
+  it('bench:gpu runs the step on WebGPU through Dawn in its own process (here on SwiftShader) and writes its JSON', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'skelnorm-bench-gpu-'));
+    dirs.push(dir);
+    const script = fileURLToPath(new URL('../../scripts/bench-gpu.ts', import.meta.url));
+    const args = [script, '--swiftshader', '--out-dir', dir, '--batch-size', '4', '--steps', '1', '--warmup', '0', '--rounds', '1', '--no-torch'];
+    const { stdout } = await promisify(execFile)(process.execPath, [...SOURCE_NODE_ARGS, ...args], { maxBuffer: 1 << 22 });
+    const [file] = (await readdir(dir)).filter((f) => f.startsWith('bench-node-webgpu-'));
+    expect(file, stdout).toBeDefined();
+    const result = JSON.parse(await readFile(join(dir, file!), 'utf8'));
+    expect(result.mainBackend.name).toBe('webgpu');
+    expect(result.summary).toHaveLength(1);
+    expect(result.summary[0]).toMatchObject({ runner: 'skelnorm', workers: 0, personSparse: false });
+    expect(result.summary[0].msPerStep).toBeGreaterThan(0);
+    // tfjs-node-gpu is an optional peer that CI does not install: the script says so and goes on.
+    expect(stdout).toMatch(/node-gpu: skipped \(@tensorflow\/tfjs-node-gpu is not installed\)/);
+  }, 300_000);
+
+  it('refuses a GPU backend with worker threads, which run wasm or cpu', async () => {
+    const io = captureIO();
+    expect(await main(['bench', '--backend', 'node-webgpu', '--workers', '1', '--no-torch'], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/--backend node-webgpu runs in this thread only: use --workers 0/);
+  });
 });
+

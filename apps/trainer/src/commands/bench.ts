@@ -7,6 +7,7 @@ import { UsageError, type Command, type CommandIO } from '../command.js';
 import { writeFileAtomic } from '../run/run-folder.js';
 import { assertFileOutputFree } from '../run/output-guard.js';
 import { chooseBackend } from '../training/backend-choice.js';
+import { BACKENDS } from '../training/train-config.js';
 
 const FLAGS = {
   workers: { type: 'list', description: 'worker replicas, one configuration each (0 = main thread with --backend), e.g. 1,2', default: '2', placeholder: 'N[,N]' },
@@ -16,7 +17,7 @@ const FLAGS = {
   warmup: { type: 'int', description: 'untimed steps first', min: 0, default: 2 },
   rounds: { type: 'int', description: 'rounds, each timing every configuration then the tuned and the plain anchor, so all see the same machine; medians reported', min: 1, default: 3 },
   'two-person-every': { type: 'int', description: 'NTU-like batches: only every k-th sample has a second person (1 = all)', min: 1, default: 6 },
-  backend: { type: 'choice', choices: ['auto', 'wasm', 'cpu'], description: 'backend of the workers and the main thread (default auto)' },
+  backend: { type: 'choice', choices: BACKENDS, description: 'backend of the main thread (default auto); workers take wasm or cpu; a GPU backend (node-gpu, node-webgpu) needs --workers 0' },
   threads: { type: 'int', description: 'PyTorch threads', min: 1, default: 2 },
   python: { type: 'string', description: 'Python with PyTorch', default: DEFAULT_PYTHON, placeholder: 'PATH' },
   'no-torch': { type: 'boolean', description: 'skip the PyTorch anchor' },
@@ -81,13 +82,18 @@ export const command: Command = {
     const sparse = { on: [true], off: [false], both: [true, false] }[flags['person-sparse']!];
     const configurations = workers.flatMap((w) => sparse.map((personSparse) => ({ workers: w, personSparse })));
     const prefer = flags.backend ?? 'auto';
+    // Workers run their own wasm or cpu tfjs; a GPU backend can only drive this thread's step.
+    const workerBackend = prefer === 'wasm' || prefer === 'cpu' ? prefer : 'auto';
+    if (workerBackend === 'auto' && prefer !== 'auto' && workers.some((w) => w !== 0)) {
+      throw new UsageError(`--backend ${prefer} runs in this thread only: use --workers 0`);
+    }
     const backend = await chooseBackend(prefer, io);
     io.out(`skelnorm: seed CNN, batch ${flags['batch-size']}, workers ${workers.join(',')}, person-sparse ${flags['person-sparse']}, ` +
       `${flags.steps} steps after ${flags.warmup} warm-up, ${flags.rounds} rounds...`);
     const report = await benchSeedCnnStep({
       configurations,
       batchSize: flags['batch-size']!, steps: flags.steps!, warmupSteps: flags.warmup!, rounds: flags.rounds!,
-      twoPersonEvery: flags['two-person-every']!, backend: prefer,
+      twoPersonEvery: flags['two-person-every']!, backend: workerBackend,
       torch: flags['no-torch'] ? false : { python: flags.python!, threads: flags.threads! },
       profile: flags.profile,
       onRound: (round, result) => io.out(roundLine(round, result, configurations)),
