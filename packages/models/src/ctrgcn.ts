@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Generator, Identity, Linear, Module, type ForwardContext } from '@skelnorm/nn';
-import { foldPersons, personMask, unfoldPersons } from '@skelnorm/data';
+import { foldPersons, layoutByName, layoutNames, personMask, unfoldPersons, type LayoutName } from '@skelnorm/data';
 import { CtrGcnBlock } from './ctrgcn-block.js';
 import { ctrgcnSpatialGraph } from './ctrgcn-graph.js';
 import { normalValues } from './ctrgcn-init.js';
 import { makeDropout } from './dropout-kind.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
-import { NTU_JOINTS } from './ntu-graph.js';
 import { withDefaults, type ModelInfo } from './option-schema.js';
 import { assertSkeletonBatch } from './skeleton-batch.js';
 
@@ -35,6 +34,8 @@ export interface CtrGcnOptions {
   inChannels?: number;
   /** Seed for weight init and dropout. Default 0. */
   seed?: number;
+  /** Joint layout of the input (`@skelnorm/data` layouts): V and the spatial graph (its edges). Default `ntu25`. */
+  layout?: LayoutName;
 }
 
 const DEFAULTS = {
@@ -50,6 +51,7 @@ const DEFAULTS = {
   persons: 2,
   inChannels: 3,
   seed: 0,
+  layout: 'ntu25',
 } as const satisfies Required<CtrGcnOptions>;
 
 export type ResolvedCtrGcnOptions = { -readonly [K in keyof CtrGcnOptions]-?: Exclude<CtrGcnOptions[K], undefined> };
@@ -71,6 +73,7 @@ export const ctrgcnInfo: ModelInfo = {
     { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M' },
     { name: 'inChannels', type: 'integer', default: DEFAULTS.inChannels, min: 1, description: 'input channels C' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
+    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: 'joint layout of the input: ntu25, ntu25-2d or coco17; sets V and the spatial graph' },
   ],
 };
 
@@ -121,11 +124,12 @@ export class CtrGcn extends Module {
     }
     const generator = (this.generator = new Generator(config.seed));
     const settings: NormSettings = { momentum: config.bnMomentum, trackRunningStats: config.trackRunningStats, numGroups: config.normGroups };
-    const v = NTU_JOINTS;
+    const layout = layoutByName(config.layout);
+    const v = layout.joints;
     this.data_bn = this.registerModule('data_bn', !config.dataNorm
       ? new Identity()
       : makeNorm(config.norm === 'frozen' ? 'frozen' : 'batch', config.persons * v * config.inChannels, 1, settings));
-    const graph = ctrgcnSpatialGraph(v);
+    const graph = ctrgcnSpatialGraph(v, layout.edges);
     PLAN.forEach(([inScale, outScale, stride, residual], i) => this.registerModule(`l${i + 1}`, new CtrGcnBlock({
       inChannels: inScale === 0 ? config.inChannels : inScale * base,
       outChannels: outScale * base,
@@ -152,10 +156,10 @@ export class CtrGcn extends Module {
     return this.namedChildren().filter(([name]) => /^l\d+$/.test(name)).map(([, block]) => block);
   }
 
-  /** [N, M, T, 25, C] -> logits [N, numClasses]. */
+  /** [N, M, T, V, C] -> logits [N, numClasses] (V: the layout's joints, 25 for ntu25). */
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
     const { persons, inChannels, norm } = this.config;
-    assertSkeletonBatch('ctrgcn', x, { persons, joints: NTU_JOINTS, channels: inChannels });
+    assertSkeletonBatch('ctrgcn', x, { persons, joints: layoutByName(this.config.layout).joints, channels: inChannels });
     const [n = 0, m = 0, t = 0, v = 0, c = 0] = x.shape;
     // data_bn sees (N, M*V*C, T) in PyTorch: channel m*V*C + v*C + c, statistics over N and T.
     const flat = tf.reshape(tf.transpose(x, [0, 2, 1, 3, 4]), [n, t, m * v * c]);

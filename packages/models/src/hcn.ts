@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Flatten, Generator, Linear, MaxPool2d, Module, ReLU, Sequential, type ForwardContext } from '@skelnorm/nn';
-import { foldPersons, maxMergePersons } from '@skelnorm/data';
+import { foldPersons, layoutByName, layoutNames, maxMergePersons, type LayoutName } from '@skelnorm/data';
 import { ChannelDropout } from './channel-dropout.js';
 import { withDefaults, type ModelInfo } from './option-schema.js';
 import { assertSkeletonBatch } from './skeleton-batch.js';
@@ -12,7 +12,7 @@ export interface HcnOptions {
   frames?: number;
   /** Base width `out_channel`: conv1 has it, conv3 half, conv4 all of it, conv5 2x, conv6 4x. Default 64. */
   channels?: number;
-  /** Joints V; they become conv3's input channels. Default 25. */
+  /** Joints V; they become conv3's input channels. Default: the layout's (25 for ntu25). */
   joints?: number;
   /** Person slots M. Default 2. */
   persons?: number;
@@ -20,13 +20,13 @@ export interface HcnOptions {
   dropout?: number;
   /** Seed for weight init and dropout. Default 0. */
   seed?: number;
+  /** Joint layout of the input (`@skelnorm/data` layouts): V (unless `joints` says it) and C. Default `ntu25`. */
+  layout?: LayoutName;
 }
 
-const DEFAULTS = { numClasses: 60, frames: 64, channels: 64, joints: 25, persons: 2, dropout: 0.5, seed: 0 } as const satisfies Required<HcnOptions>;
+const DEFAULTS = { numClasses: 60, frames: 64, channels: 64, joints: 25, persons: 2, dropout: 0.5, seed: 0, layout: 'ntu25' } as const satisfies Required<HcnOptions>;
 
 export type ResolvedHcnOptions = { -readonly [K in keyof HcnOptions]-?: Exclude<HcnOptions[K], undefined> };
-
-const IN_CHANNELS = 3;
 
 export const hcnInfo: ModelInfo = {
   name: 'hcn',
@@ -40,6 +40,7 @@ export const hcnInfo: ModelInfo = {
     { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M' },
     { name: 'dropout', type: 'number', default: DEFAULTS.dropout, min: 0, max: 0.99, description: 'Dropout2d probability' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
+    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: 'joint layout of the input: ntu25, ntu25-2d or coco17; sets V (unless joints is given) and C' },
   ],
 };
 
@@ -87,8 +88,10 @@ export class Hcn extends Module {
 
   constructor(options: HcnOptions = {}) {
     super();
-    const config: ResolvedHcnOptions = withDefaults<ResolvedHcnOptions>(DEFAULTS, options);
+    const config: ResolvedHcnOptions = withDefaults<ResolvedHcnOptions>(DEFAULTS, { ...options, joints: options.joints ?? layoutByName(options.layout ?? DEFAULTS.layout).joints });
     this.config = Object.freeze(config);
+    const layout = layoutByName(config.layout);
+    if (options.layout !== undefined && config.joints !== layout.joints) throw new Error(`hcn: joints ${config.joints} do not match layout '${layout.name}' (${layout.joints} joints); leave out joints or pick the layout`);
     if (config.frames < 16) throw new Error(`hcn: frames must be >= 16 (four 2x2 poolings), got ${config.frames}`);
     const generator = (this.generator = new Generator(config.seed));
     const { channels: c, frames: t, joints: v, dropout: p } = config;
@@ -98,11 +101,11 @@ export class Hcn extends Module {
     const drop = () => new ChannelDropout(p, generator);
     const half = Math.floor(c / 2);
     // Registration order = the reference's __init__ order, so stateDict() lists keys as PyTorch does.
-    this.conv1 = this.registerModule('conv1', new Sequential(conv(IN_CHANNELS, c, 1, 0), new ReLU()));
+    this.conv1 = this.registerModule('conv1', new Sequential(conv(layout.channels, c, 1, 0), new ReLU()));
     this.conv2 = this.registerModule('conv2', conv(c, t, [3, 1], [1, 0]));
     this.conv3 = this.registerModule('conv3', new Sequential(conv(v, half, 3, 1), pool()));
     this.conv4 = this.registerModule('conv4', new Sequential(conv(half, c, 3, 1), drop(), pool()));
-    this.conv1m = this.registerModule('conv1m', new Sequential(conv(IN_CHANNELS, c, 1, 0), new ReLU()));
+    this.conv1m = this.registerModule('conv1m', new Sequential(conv(layout.channels, c, 1, 0), new ReLU()));
     this.conv2m = this.registerModule('conv2m', conv(c, t, [3, 1], [1, 0]));
     this.conv3m = this.registerModule('conv3m', new Sequential(conv(v, half, 3, 1), pool()));
     this.conv4m = this.registerModule('conv4m', new Sequential(conv(half, c, 3, 1), drop(), pool()));
@@ -117,7 +120,7 @@ export class Hcn extends Module {
   /** [N, M, T, V, 3] -> logits [N, numClasses]. */
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
     const { frames, joints, persons } = this.config;
-    assertSkeletonBatch('hcn', x, { frames, joints, persons, channels: IN_CHANNELS });
+    assertSkeletonBatch('hcn', x, { frames, joints, persons, channels: layoutByName(this.config.layout).channels });
     const position = foldPersons(x);
     const motion = frameDifferences(position);
     // Point level, then joints into channels: [B, T, V, T'] -> [B, T, T', V].

@@ -10,7 +10,7 @@ import {
   Sequential,
   type ForwardContext,
 } from '@skelnorm/nn';
-import { foldPersons, maxMergePersons, personMask } from '@skelnorm/data';
+import { foldPersons, layoutByName, layoutNames, maxMergePersons, personMask, type LayoutName } from '@skelnorm/data';
 import { DROPOUT_KINDS, makeDropout, type DropoutKind } from './dropout-kind.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
 import { withDefaults, type ModelInfo } from './option-schema.js';
@@ -58,6 +58,8 @@ export interface SeedCnnOptions {
    * for less work. Default true; false runs every person slot.
    */
   personSparse?: boolean;
+  /** Joint layout of the input (`@skelnorm/data` layouts): V and C, hence fc1's width. Default `ntu25`. */
+  layout?: LayoutName;
 }
 
 const DEFAULTS = {
@@ -73,15 +75,15 @@ const DEFAULTS = {
   persons: 2,
   seed: 0,
   personSparse: true,
+  layout: 'ntu25',
 } as const satisfies Required<SeedCnnOptions>;
 
 export type ResolvedSeedCnnOptions = {
   -readonly [K in keyof SeedCnnOptions]-?: Exclude<SeedCnnOptions[K], undefined>;
 };
 
-/** Joints and coordinates of NTU skeletons: fixed by the architecture (fc1's width depends on them). */
+/** Joints of NTU skeletons, the default layout's V (fc1's width depends on the layout's V). */
 const JOINTS = 25;
-const CHANNELS = 3;
 const WIDTHS = [32, 64, 128] as const;
 
 export const seedCnnInfo: ModelInfo = {
@@ -101,6 +103,7 @@ export const seedCnnInfo: ModelInfo = {
     { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M of the input' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
     { name: 'personSparse', type: 'boolean', default: DEFAULTS.personSparse, description: 'compute absent (all-zero) persons once, counted with their multiplicity (same numbers as dense)' },
+    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: 'joint layout of the input: ntu25 (3D), ntu25-2d or coco17 (x, y, score); sets V, C and fc1\'s width' },
   ],
 };
 
@@ -144,6 +147,7 @@ export class SeedCnn extends Module {
       throw new Error(`seed-cnn: personMode 'per-person-stats' keeps per-slot BatchNorm statistics and needs norm 'batch' or 'masked-batch', got '${config.norm}'`);
     }
     if (config.frames < 8) throw new Error(`seed-cnn: frames must be >= 8 (three 2x2 poolings), got ${config.frames}`);
+    const layout = layoutByName(config.layout);
     const generator = (this.generator = new Generator(config.seed));
     const settings: NormSettings = { momentum: config.bnMomentum, trackRunningStats: config.trackRunningStats, numGroups: config.normGroups };
     const slots = config.personMode === 'per-person-stats' ? config.persons : 1;
@@ -154,13 +158,13 @@ export class SeedCnn extends Module {
       new MaxPool2d({ kernelSize: 2 }),
     );
     const [c1, c2, c3] = WIDTHS;
-    this.conv1 = this.registerModule('conv1', block(CHANNELS, c1));
+    this.conv1 = this.registerModule('conv1', block(layout.channels, c1));
     this.conv2 = this.registerModule('conv2', block(c1, c2));
     this.conv3 = this.registerModule('conv3', block(c2, c3));
     // fc1 runs once, after the max over persons: every row is a real sample, no slots, no mask.
     const fcNorm: ModelNorm = config.norm === 'masked-batch' ? 'batch' : config.norm;
     this.fc1 = this.registerModule('fc1', new Sequential(
-      new Linear({ inFeatures: seedCnnFeatures(config.frames), outFeatures: 512, generator }),
+      new Linear({ inFeatures: seedCnnFeatures(config.frames, layout.joints), outFeatures: 512, generator }),
       makeNorm(fcNorm, 512, 1, settings),
       new ReLU(),
       makeDropout(config.dropoutKind, config.dropout, generator),
@@ -168,10 +172,11 @@ export class SeedCnn extends Module {
     this.fc2 = this.registerModule('fc2', new Sequential(new Linear({ inFeatures: 512, outFeatures: config.numClasses, generator })));
   }
 
-  /** [N, M, T, 25, 3] -> logits [N, numClasses]. */
+  /** [N, M, T, V, C] -> logits [N, numClasses] (V, C: the layout's, 25 and 3 for ntu25). */
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
     const { frames, persons, personMode, norm, personSparse } = this.config;
-    assertSkeletonBatch('seed-cnn', x, { frames, persons, joints: JOINTS, channels: CHANNELS });
+    const { joints, channels } = layoutByName(this.config.layout);
+    assertSkeletonBatch('seed-cnn', x, { frames, persons, joints, channels });
     const masked = norm === 'masked-batch';
     // The batch's [N, M] person mask is for the model; the conv stack gets the per-row mask it
     // builds below (masked-batch only), whose rows are the persons it normalizes.
@@ -203,8 +208,8 @@ export class SeedCnn extends Module {
   }
 }
 
-/** fc1's input width: 128 channels * floor(floor(floor(T/2)/2)/2) * 3 joints rows (25 -> 12 -> 6 -> 3). */
-export function seedCnnFeatures(frames: number): number {
+/** fc1's input width: 128 channels * floor(floor(floor(T/2)/2)/2) * floor(floor(floor(V/2)/2)/2) joint rows (NTU: 25 -> 12 -> 6 -> 3). */
+export function seedCnnFeatures(frames: number, joints: number = JOINTS): number {
   const pooled = (n: number) => Math.floor(Math.floor(Math.floor(n / 2) / 2) / 2);
-  return WIDTHS[2] * pooled(frames) * pooled(JOINTS);
+  return WIDTHS[2] * pooled(frames) * pooled(joints);
 }

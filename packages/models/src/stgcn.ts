@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Generator, Identity, Module, Sequential, type ForwardContext } from '@skelnorm/nn';
-import { foldPersons, personMask, unfoldPersons } from '@skelnorm/data';
+import { foldPersons, layoutByName, layoutNames, personMask, unfoldPersons, type LayoutName } from '@skelnorm/data';
 import { EdgeImportance } from './edge-importance.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
-import { NTU_JOINTS, spatialPartition } from './ntu-graph.js';
+import { spatialPartition } from './ntu-graph.js';
 import { withDefaults, type ModelInfo } from './option-schema.js';
 import { assertSkeletonBatch } from './skeleton-batch.js';
 import { StGcnBlock } from './stgcn-block.js';
@@ -68,6 +68,8 @@ export interface StGcnOptions {
   inChannels?: number;
   /** Seed for weight init and dropout. Default 0. */
   seed?: number;
+  /** Joint layout of the input (`@skelnorm/data` layouts): V and the spatial graph (its edges and centre). Default `ntu25`. */
+  layout?: LayoutName;
 }
 
 const DEFAULTS = {
@@ -84,6 +86,7 @@ const DEFAULTS = {
   persons: 2,
   inChannels: 3,
   seed: 0,
+  layout: 'ntu25',
 } as const satisfies Required<StGcnOptions>;
 
 export type ResolvedStGcnOptions = { -readonly [K in keyof StGcnOptions]-?: Exclude<StGcnOptions[K], undefined> };
@@ -106,6 +109,7 @@ export const stgcnInfo: ModelInfo = {
     { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: "person slots M (fixed only by dataNorm 'MVC')" },
     { name: 'inChannels', type: 'integer', default: DEFAULTS.inChannels, min: 1, description: 'input channels C' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
+    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: 'joint layout of the input: ntu25, ntu25-2d or coco17; sets V and the spatial graph' },
   ],
 };
 
@@ -149,8 +153,9 @@ export class StGcn extends Module {
     const generator = (this.generator = new Generator(config.seed));
     const settings: NormSettings = { momentum: config.bnMomentum, trackRunningStats: config.trackRunningStats, numGroups: config.normGroups };
     const partitions = 3;
-    const v = NTU_JOINTS;
-    this.A = this.registerBuffer('A', tf.tensor3d(spatialPartition(), [partitions, v, v]));
+    const layout = layoutByName(config.layout);
+    const v = layout.joints;
+    this.A = this.registerBuffer('A', tf.tensor3d(spatialPartition(v, layout.edges, layout.centre), [partitions, v, v]));
     const dataChannels = (config.dataNorm === 'MVC' ? config.persons : 1) * v * config.inChannels;
     this.data_bn = this.registerModule('data_bn', config.dataNorm === 'none'
       ? new Identity()
@@ -180,10 +185,10 @@ export class StGcn extends Module {
     this.fcn = this.registerModule('fcn', new Conv2d({ inChannels: last, outChannels: config.numClasses, kernelSize: 1, generator }));
   }
 
-  /** [N, M, T, 25, C] -> logits [N, numClasses]. */
+  /** [N, M, T, V, C] -> logits [N, numClasses] (V: the layout's joints, 25 for ntu25). */
   forward(x: tf.Tensor, context: ForwardContext): tf.Tensor {
     const { persons, inChannels, norm, dataNorm } = this.config;
-    assertSkeletonBatch('stgcn', x, { ...(dataNorm === 'MVC' ? { persons } : {}), joints: NTU_JOINTS, channels: inChannels });
+    assertSkeletonBatch('stgcn', x, { ...(dataNorm === 'MVC' ? { persons } : {}), joints: layoutByName(this.config.layout).joints, channels: inChannels });
     const [n = 0, m = 0] = x.shape;
     const normalized = this.normalizeInput(x, context);
     const mask = norm === 'masked-batch' ? tf.reshape(personMask(x), [-1]) : undefined;

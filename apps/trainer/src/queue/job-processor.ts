@@ -171,7 +171,7 @@ export class JobProcessor {
   /** The job's data, loaded once per distinct reference and checked against the job's content hash. */
   private async load(config: TrainConfig, spec: AblationJobData | TrainJobData, id: string): Promise<TrainingData> {
     // Everything loadTrainingData reads: a bone job after a joint job on the same files loads anew.
-    const key = canonicalJson({ data: config.data, split: config.split, frames: config.frames, coords: config.coords, stream: config.stream, sampling: config.sampling, testClips: config.testClips, augment: config.augment });
+    const key = canonicalJson({ data: config.data, split: config.split, frames: config.frames, coords: config.coords, layout: config.layout, stream: config.stream, sampling: config.sampling, testClips: config.testClips, augment: config.augment });
     if (this.data?.key !== key) {
       this.data = undefined;
       try {

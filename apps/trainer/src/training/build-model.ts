@@ -4,7 +4,7 @@ import type { TrainConfig } from './train-config.js';
 
 /**
  * The options `createModel` gets for a run: the user's model options plus what the data and the
- * run decide (classes, frames, seed), each only when the model's schema has it.
+ * run decide (classes, frames, seed, a layout other than ntu25), each only when the model's schema has it.
  */
 export function modelOptionsFor(config: TrainConfig, numClasses: number): Record<string, unknown> {
   let known: Set<string>;
@@ -23,6 +23,11 @@ export function modelOptionsFor(config: TrainConfig, numClasses: number): Record
   if (known.has('numClasses')) options.numClasses = numClasses;
   if (known.has('frames')) options.frames = config.frames;
   if (known.has('seed')) options.seed = config.seed;
+  const layout = config.layout ?? 'ntu25';
+  if (layout !== 'ntu25') {
+    if (!known.has('layout')) throw new UsageError(`model '${config.model}' has no layout option: it takes ntu25 input only, not --layout ${layout}`);
+    options.layout = layout;
+  }
   return options;
 }
 

@@ -32,9 +32,11 @@ export function testClips(source: ClipSource, sample: SkeletonSample, clips: num
 /**
  * Training augmentations in order, each drawing from `random`. Both are linear maps of the
  * coordinates, so applying them to bones or motion equals applying them to the joints first.
+ * `scale` scales the first `coordinates` channels (default min(3, C); 2 for a 2D layout, whose
+ * third channel is a confidence).
  */
-export function augmentSample(sample: SkeletonSample, augment: readonly Augmentation[], random: Generator): SkeletonSample {
+export function augmentSample(sample: SkeletonSample, augment: readonly Augmentation[], random: Generator, coordinates: number = Math.min(3, sample.channels)): SkeletonSample {
   let out = sample;
-  for (const name of augment) out = name === 'rotate' ? randomRotation(out, random) : randomScale(out, random, { axes: Math.min(3, out.channels) });
+  for (const name of augment) out = name === 'rotate' ? randomRotation(out, random) : randomScale(out, random, { axes: coordinates });
   return out;
 }

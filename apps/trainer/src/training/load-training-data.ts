@@ -1,7 +1,7 @@
-import { builtinSyntheticNtu, selectSplit, skeletonStream, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { builtinSyntheticNtu, layoutByName, selectSplit, skeletonStream, streamOptionsOf, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
 import { UsageError, type CommandIO } from '../command.js';
 import { loadSampleFolder } from './load-sample-folder.js';
-import type { TrainConfig } from './train-config.js';
+import { assertLayoutFits, type TrainConfig } from './train-config.js';
 import { BENCHMARKS, TrainingData } from './training-data.js';
 import { describeClipConfig } from './clip-config.js';
 import { testClips, type ClipSource } from './clip-pipeline.js';
@@ -22,14 +22,16 @@ export const SOURCE_FRAMES = 300;
  * GenSkeFeat precedes UniformSample).
  */
 export async function loadTrainingData(
-  config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords' | 'stream' | 'sampling'>,
+  config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords' | 'stream' | 'sampling' | 'layout'>,
   io?: CommandIO,
 ): Promise<TrainingData> {
+  assertLayoutFits(config);
   const stream = config.stream ?? 'joint';
   const sampling = config.sampling ?? 'resample';
   if (stream === 'joint' && sampling === 'resample') return loadSamples(config, io);
   const loaded = await loadSamples(config, io, sampling === 'resample' ? undefined : SOURCE_FRAMES);
-  const streamed = (samples: readonly SkeletonSample[]) => (stream === 'joint' ? samples : samples.map((s) => skeletonStream(s, stream)));
+  const options = streamOptionsOf(layoutByName(config.layout ?? 'ntu25'));
+  const streamed = (samples: readonly SkeletonSample[]) => (stream === 'joint' ? samples : samples.map((s) => skeletonStream(s, stream, options)));
   const [train, test] = [streamed(loaded.train), streamed(loaded.test)];
   const description = `${loaded.description}; ${describeClipConfig({ stream, sampling })}`;
   if (sampling === 'resample') return new TrainingData(train, test, loaded.numClasses, description, loaded.classNames);
@@ -39,7 +41,7 @@ export async function loadTrainingData(
 }
 
 /** The samples as stored: resampled to T, or (`sourceFrames`) kept at their length, padded to `sourceFrames`. */
-async function loadSamples(config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords'>, io?: CommandIO, sourceFrames?: number): Promise<TrainingData> {
+async function loadSamples(config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords' | 'layout'>, io?: CommandIO, sourceFrames?: number): Promise<TrainingData> {
   const camera = config.coords === 'camera';
   const transform = { ...(camera ? ({ centre: false, align: false } as const) : {}), ...(sourceFrames !== undefined ? { time: 'fit' as const } : {}) };
   const frames = sourceFrames ?? config.frames;
@@ -50,7 +52,8 @@ async function loadSamples(config: Pick<TrainConfig, 'data' | 'split' | 'frames'
     const { classes, perClass, seed } = config.data;
     if (classes > 30) throw new UsageError(`--classes: the synthetic set has at most 30 classes, got ${classes}`);
     const started = performance.now();
-    const set = builtinSyntheticNtu({ classes, perClass, seed, frames, benchmark, transform });
+    const layout = config.layout ?? 'ntu25';
+    const set = builtinSyntheticNtu({ classes, perClass, seed, frames, benchmark, transform, ...(layout !== 'ntu25' ? { layout } : {}) });
     const train = await set.train.toArray();
     const test = await set.test.toArray();
     const twoPerson = set.classes.filter((c) => c.persons === 2).length;
@@ -59,7 +62,7 @@ async function loadSamples(config: Pick<TrainConfig, 'data' | 'split' | 'frames'
       train,
       test,
       set.classes.length,
-      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), ${sourceFrames !== undefined ? `recorded length (up to ${frames} frames)` : `T=${frames}`}${coords}`,
+      `synthetic NTU-like (seed ${seed}): ${set.classes.length} classes (${twoPerson} two-person) x ${perClass} samples, ${train.length} train / ${test.length} test (${benchmark}), ${sourceFrames !== undefined ? `recorded length (up to ${frames} frames)` : `T=${frames}`}${coords}${layout !== 'ntu25' ? `, ${layout} layout` : ''}`,
       set.classes.map((c) => c.name),
     );
   }

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { layoutNames, type LayoutName } from '@skelnorm/data';
 import { modelNames } from '@skelnorm/models';
 import type { LrScheduleSpec, OptimizerSpec } from '@skelnorm/trainer';
 import { UsageError } from '../command.js';
@@ -46,6 +47,8 @@ export interface TrainConfig extends ClipConfig {
   readonly data: DataSource;
   /** Preprocessing of `.skeleton` input; absent in configs written before it existed: `centred`. */
   readonly coords?: Coordinates;
+  /** Joint layout of the samples and the model (`@skelnorm/data` layouts); absent: `ntu25` (3D NTU). */
+  readonly layout?: LayoutName;
   /** NTU benchmark split: `ntu60-xsub` (cross-subject) by default. */
   readonly split: string;
   /** Frames T per sample. */
@@ -126,6 +129,7 @@ export const TRAINING_FLAGS = {
     choices: COORDINATES,
     description: 'skeleton preprocessing: centred (default: centred on the spine, view-aligned) or camera (Kinect camera coordinates as recorded, as in ST-GCN\'s NTU .npy)',
   },
+  layout: { type: 'choice', choices: layoutNames, description: 'joint layout: ntu25 (default, 3D Kinect), ntu25-2d (colour-image x, y, tracking confidence) or coco17 (x, y, score); the 2D layouts train on the built-in synthetic set\'s projection' },
   frames: { type: 'int', description: `frames T per sample (default ${TRAIN_DEFAULTS.frames})`, min: 8 },
   classes: { type: 'int', description: `synthetic set: classes, 2-30 (default ${TRAIN_DEFAULTS.synthetic.classes})`, min: 2, max: 30 },
   'per-class': { type: 'int', description: `synthetic set: samples per class (default ${TRAIN_DEFAULTS.synthetic.perClass})`, min: 2 },
@@ -209,11 +213,13 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
     };
   }
 
-  return {
+  const layout = flags.layout ?? base.layout ?? 'ntu25';
+  const config: TrainConfig = {
     model: flags.model ?? base.model ?? TRAIN_DEFAULTS.model,
     modelOptions,
     data,
     coords: flags.coords ?? base.coords ?? 'centred',
+    ...(layout !== 'ntu25' ? { layout } : {}),
     split: flags.split ?? base.split ?? TRAIN_DEFAULTS.split,
     frames: flags.frames ?? base.frames ?? TRAIN_DEFAULTS.frames,
     epochs,
@@ -230,4 +236,24 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
     backend: (flags.backend ?? base.backend ?? 'auto') as BackendFlag,
     ...resolveClipConfig(flags, base),
   };
+  assertLayoutFits(config);
+  return config;
+}
+
+/**
+ * Refuses a 2D layout with what only 3D input has: `--data` (its readers hold 3D NTU skeletons),
+ * `--coords camera` (Kinect camera coordinates are 3D) and `--augment rotate` (a 3D rotation).
+ */
+export function assertLayoutFits(config: Pick<TrainConfig, 'layout' | 'data' | 'coords' | 'augment'>): void {
+  const layout = config.layout ?? 'ntu25';
+  if (layout === 'ntu25') return;
+  if (config.data.kind === 'dir') {
+    throw new UsageError(`--layout ${layout}: --data ${config.data.path} is read as 3D NTU skeletons (ntu25); a 2D layout trains on the built-in synthetic set's ${layout} projection (leave out --data, or use --layout ntu25)`);
+  }
+  if (config.coords === 'camera') {
+    throw new UsageError(`--coords camera keeps Kinect's 3D camera coordinates; --layout ${layout} is 2D (leave out --coords, or use --layout ntu25)`);
+  }
+  if (config.augment?.includes('rotate')) {
+    throw new UsageError(`--augment rotate is a 3D rotation; --layout ${layout} is 2D (x, y and a confidence): use --augment scale, which scales x and y only`);
+  }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Dataset, collateSkeletons, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { Dataset, collateSkeletons, layoutByName, streamOptionsOf, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
 import { Generator } from '@skelnorm/nn';
 import type { Batch, BatchStream, FitData } from '@skelnorm/trainer';
 import type { TrainConfig } from './train-config.js';
@@ -74,14 +74,15 @@ export class TrainingData {
    * batch of one (unless the set is smaller than a batch). Each sample's random clip (crop-resize,
    * uniform) and `augment` draw from `new Generator(seed, epoch, index)`, index = its stored position:
    * a pure function of the sample and the epoch, so a resumed run sees the same clips.
+   * `coordinates`: the channels that `scale` scales (see `augmentSample`; default min(3, C)).
    */
-  trainBatches(batchSize: number, epoch: number, seed: number, shuffle: boolean, augment: readonly Augmentation[] = []): BatchStream {
+  trainBatches(batchSize: number, epoch: number, seed: number, shuffle: boolean, augment: readonly Augmentation[] = [], coordinates?: number): BatchStream {
     const source = this.clipSource;
     const all =
       source || augment.length > 0
         ? Dataset.fromArray(source?.train ?? this.train).map((sample, info) => {
             const random = new Generator(seed, info.epoch, info.index);
-            return augmentSample(source ? trainClip(source, sample, random) : sample, augment, random);
+            return augmentSample(source ? trainClip(source, sample, random) : sample, augment, random, coordinates);
           })
         : Dataset.fromArray(this.train);
     const ordered = shuffle ? all.shuffle(seed) : all;
@@ -157,7 +158,7 @@ export class TrainingData {
   /** What `fit` pulls for `config`; without `evaluate`, `fit` emits no eval events. */
   fitData(config: TrainConfig, options: { readonly evaluate?: boolean } = {}): FitData {
     return {
-      train: (epoch, seed) => this.trainBatches(config.batchSize, epoch, seed, config.shuffle, config.augment),
+      train: (epoch, seed) => this.trainBatches(config.batchSize, epoch, seed, config.shuffle, config.augment, coordinateChannels(config)),
       ...(options.evaluate === false ? {} : { test: () => this.testBatches(config.evalBatchSize, { clips: config.testClips ?? 1 }) }),
       // PreciseBN statistics from the training set with the training batch size.
       calibration: () => this.statisticsBatches('train', config.batchSize),
@@ -214,3 +215,10 @@ function clipBatch(groups: readonly (readonly SkeletonSample[])[], clips: number
 }
 
 export const BENCHMARKS: readonly NtuBenchmark[] = ['ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset'];
+
+/** Channels of the run's layout that are coordinates: x, y, z for ntu25; x, y before a 2D layout's confidence. */
+function coordinateChannels(config: Pick<TrainConfig, 'layout'>): number | undefined {
+  if (config.layout === undefined || config.layout === 'ntu25') return undefined;
+  const layout = layoutByName(config.layout);
+  return streamOptionsOf(layout).confidence ?? layout.channels;
+}
