@@ -6,7 +6,7 @@ import { ctrgcnSpatialGraph } from './ctrgcn-graph.js';
 import { normalValues } from './ctrgcn-init.js';
 import { makeDropout } from './dropout-kind.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
-import { withDefaults, type ModelInfo } from './option-schema.js';
+import { withDefaults, type ModelInfo, type ResolvedOptions } from './option-schema.js';
 import { assertSkeletonBatch } from './skeleton-batch.js';
 
 export interface CtrGcnOptions {
@@ -54,7 +54,7 @@ const DEFAULTS = {
   layout: 'ntu25',
 } as const satisfies Required<CtrGcnOptions>;
 
-export type ResolvedCtrGcnOptions = { -readonly [K in keyof CtrGcnOptions]-?: Exclude<CtrGcnOptions[K], undefined> };
+export type ResolvedCtrGcnOptions = ResolvedOptions<CtrGcnOptions>;
 
 export const ctrgcnInfo: ModelInfo = {
   name: 'ctrgcn',

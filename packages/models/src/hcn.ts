@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Flatten, Generator, Linear, MaxPool2d, Module, ReLU, Sequential, type ForwardContext } from '@skelnorm/nn';
 import { foldPersons, layoutByName, layoutNames, maxMergePersons, type LayoutName } from '@skelnorm/data';
 import { ChannelDropout } from './channel-dropout.js';
-import { withDefaults, type ModelInfo } from './option-schema.js';
+import { withDefaults, type ModelInfo, type ResolvedOptions } from './option-schema.js';
 import { assertSkeletonBatch } from './skeleton-batch.js';
 
 export interface HcnOptions {
@@ -26,7 +26,7 @@ export interface HcnOptions {
 
 const DEFAULTS = { numClasses: 60, frames: 64, channels: 64, joints: 25, persons: 2, dropout: 0.5, seed: 0, layout: 'ntu25' } as const satisfies Required<HcnOptions>;
 
-export type ResolvedHcnOptions = { -readonly [K in keyof HcnOptions]-?: Exclude<HcnOptions[K], undefined> };
+export type ResolvedHcnOptions = ResolvedOptions<HcnOptions>;
 
 export const hcnInfo: ModelInfo = {
   name: 'hcn',

@@ -90,6 +90,9 @@ export function defaultOptions(specs: readonly OptionSpec[]): Record<string, unk
   return Object.fromEntries(specs.map((s) => [s.name, s.default]));
 }
 
+/** A model's options with every default filled in: what its `config` holds. */
+export type ResolvedOptions<T> = { -readonly [K in keyof T]-?: Exclude<T[K], undefined> };
+
 /** `defaults` overridden by the options that are set (an explicit `undefined` keeps the default). */
 export function withDefaults<D extends object>(defaults: D, options: Readonly<Partial<Record<keyof D, unknown>>>): D {
   const set = Object.entries(options).filter(([, v]) => v !== undefined);

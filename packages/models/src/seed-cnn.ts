@@ -13,7 +13,7 @@ import {
 import { foldPersons, layoutByName, layoutNames, maxMergePersons, personMask, type LayoutName } from '@skelnorm/data';
 import { DROPOUT_KINDS, makeDropout, type DropoutKind } from './dropout-kind.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
-import { withDefaults, type ModelInfo } from './option-schema.js';
+import { withDefaults, type ModelInfo, type ResolvedOptions } from './option-schema.js';
 import { assertSkeletonBatch } from './skeleton-batch.js';
 import { callPersonSparse, readPersonPresence } from './seed-cnn-sparse.js';
 
@@ -78,9 +78,7 @@ const DEFAULTS = {
   layout: 'ntu25',
 } as const satisfies Required<SeedCnnOptions>;
 
-export type ResolvedSeedCnnOptions = {
-  -readonly [K in keyof SeedCnnOptions]-?: Exclude<SeedCnnOptions[K], undefined>;
-};
+export type ResolvedSeedCnnOptions = ResolvedOptions<SeedCnnOptions>;
 
 /** Joints of NTU skeletons, the default layout's V (fc1's width depends on the layout's V). */
 const JOINTS = 25;

@@ -4,7 +4,7 @@ import { foldPersons, layoutByName, layoutNames, personMask, unfoldPersons, type
 import { EdgeImportance } from './edge-importance.js';
 import { MODEL_NORMS, makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
 import { spatialPartition } from './ntu-graph.js';
-import { withDefaults, type ModelInfo } from './option-schema.js';
+import { withDefaults, type ModelInfo, type ResolvedOptions } from './option-schema.js';
 import { assertSkeletonBatch } from './skeleton-batch.js';
 import { StGcnBlock } from './stgcn-block.js';
 
@@ -89,7 +89,7 @@ const DEFAULTS = {
   layout: 'ntu25',
 } as const satisfies Required<StGcnOptions>;
 
-export type ResolvedStGcnOptions = { -readonly [K in keyof StGcnOptions]-?: Exclude<StGcnOptions[K], undefined> };
+export type ResolvedStGcnOptions = ResolvedOptions<StGcnOptions>;
 
 export const stgcnInfo: ModelInfo = {
   name: 'stgcn',
