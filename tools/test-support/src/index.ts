@@ -1,5 +1,5 @@
 export { toleranceRatio } from './tolerance.js';
-export { goldenDir, ntuSamplesDir } from './reference-dirs.js';
+export { anchorsDir, goldenDir, ntuSamplesDir } from './reference-dirs.js';
 export { SOURCE_NODE_ARGS } from './source-process.js';
 export { findAll, parseXml, textContent } from './xml.js';
 export type { XmlElement } from './xml.js';

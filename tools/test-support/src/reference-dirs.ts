@@ -9,3 +9,6 @@ export const goldenDir = (): string => process.env['SKELNORM_GOLDEN_DIR'] ?? sha
 
 /** Real NTU RGB+D samples: `SKELNORM_NTU_SAMPLES` or `../shared/ntu-samples` from the repository root. */
 export const ntuSamplesDir = (): string => process.env['SKELNORM_NTU_SAMPLES'] ?? shared('ntu-samples');
+
+/** The speed anchors every published ratio is measured against: `../shared/anchors`. */
+export const anchorsDir = (): string => shared('anchors');
