@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Module, ReLU, type ForwardContext, type Generator } from '@skelnorm/nn';
-import { CtrGcnGraphUnit } from './ctrgcn-graph-conv.js';
+import { CtrGcnGraphUnit, type CtrGcnGraphUnitOptions } from './ctrgcn-graph-conv.js';
 import { initNormAffine } from './ctrgcn-init.js';
 import { MultiScaleTemporalConv, TemporalConv } from './ctrgcn-temporal.js';
 import type { ModelNorm, NormSettings } from './model-norm.js';
@@ -10,23 +10,12 @@ import { addResidual, residualKind, type ResidualKind } from './residual.js';
 export const CTRGCN_TEMPORAL_KERNEL = 5;
 export const CTRGCN_DILATIONS: readonly number[] = [1, 2];
 
-export interface CtrGcnBlockOptions {
-  inChannels: number;
-  outChannels: number;
+/** A graph unit's options plus the block's temporal stride and residual. */
+export interface CtrGcnBlockOptions extends CtrGcnGraphUnitOptions {
   /** Temporal stride of tcn1 and of the conv residual (1 or 2 in CTR-GCN). */
   stride: number;
   /** False only for the first block (the reference's `residual=False`). */
   residual: boolean;
-  /** [K, V, V] flat, see `CtrGcnGraphUnitOptions.graph`. */
-  graph: Float32Array;
-  /** V. */
-  joints: number;
-  /** Learnable `PA` (true) or the fixed graph. */
-  adaptive: boolean;
-  norm: ModelNorm;
-  normSettings: NormSettings;
-  /** Source of the initial weights. */
-  generator: Generator;
 }
 
 /**
@@ -47,9 +36,7 @@ export class CtrGcnBlock extends Module {
   constructor(o: CtrGcnBlockOptions) {
     super();
     const { inChannels, outChannels, stride, norm, normSettings, generator } = o;
-    this.gcn1 = this.registerModule('gcn1', new CtrGcnGraphUnit({
-      inChannels, outChannels, graph: o.graph, joints: o.joints, adaptive: o.adaptive, norm, normSettings, generator,
-    }));
+    this.gcn1 = this.registerModule('gcn1', new CtrGcnGraphUnit(o));
     this.tcn1 = this.registerModule('tcn1', new MultiScaleTemporalConv({
       inChannels: outChannels, outChannels, kernel: CTRGCN_TEMPORAL_KERNEL, stride, dilations: CTRGCN_DILATIONS, norm, normSettings, generator,
     }));

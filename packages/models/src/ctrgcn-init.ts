@@ -6,17 +6,9 @@ import type { Conv2d, Generator, Module } from '@skelnorm/nn';
  * drawn from the model's seeded generator. The draws differ from PyTorch's; the distributions do not.
  */
 
-/** Values ~ N(mean, std^2) by Box-Muller, two per pair of uniforms. */
+/** Values ~ N(mean, std^2) from the model's generator. */
 export function normalValues(size: number, mean: number, std: number, generator: Generator): Float32Array {
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i += 2) {
-    // 1 - u keeps the logarithm's argument in (0, 1].
-    const radius = Math.sqrt(-2 * Math.log(1 - generator.nextFloat()));
-    const angle = 2 * Math.PI * generator.nextFloat();
-    out[i] = mean + std * radius * Math.cos(angle);
-    if (i + 1 < size) out[i + 1] = mean + std * radius * Math.sin(angle);
-  }
-  return out;
+  return Float32Array.from({ length: size }, () => generator.normal(mean, std));
 }
 
 /**

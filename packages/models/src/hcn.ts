@@ -88,9 +88,9 @@ export class Hcn extends Module {
 
   constructor(options: HcnOptions = {}) {
     super();
-    const config: ResolvedHcnOptions = withDefaults<ResolvedHcnOptions>(DEFAULTS, { ...options, joints: options.joints ?? layoutByName(options.layout ?? DEFAULTS.layout).joints });
+    const layout = layoutByName(options.layout ?? DEFAULTS.layout);
+    const config: ResolvedHcnOptions = withDefaults<ResolvedHcnOptions>({ ...DEFAULTS, joints: layout.joints }, options);
     this.config = Object.freeze(config);
-    const layout = layoutByName(config.layout);
     if (options.layout !== undefined && config.joints !== layout.joints) throw new Error(`hcn: joints ${config.joints} do not match layout '${layout.name}' (${layout.joints} joints); leave out joints or pick the layout`);
     if (config.frames < 16) throw new Error(`hcn: frames must be >= 16 (four 2x2 poolings), got ${config.frames}`);
     const generator = (this.generator = new Generator(config.seed));

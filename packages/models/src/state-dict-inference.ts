@@ -8,6 +8,7 @@
  */
 
 import { NTU_JOINTS } from './ntu-graph.js';
+import { seedCnnFeatures } from './seed-cnn.js';
 
 export type TensorShapes = ReadonlyMap<string, readonly number[]>;
 
@@ -46,9 +47,10 @@ const INFERENCES: Record<string, Inference> = {
     const classes = dim(shapes, 'fc2.0.weight', 0, source);
     notes.push(`numClasses ${classes} (fc2.0.weight has ${classes} rows)`);
     const fc1 = dim(shapes, 'fc1.0.weight', 1, source);
-    // fc1 reads 128 channels x floor(T/8) rows x 3 joint columns (25 -> 12 -> 6 -> 3).
-    if (fc1 % (128 * 3) !== 0) throw new Error(`${source}: fc1.0.weight has ${fc1} columns; the seed CNN's fc1 takes 128 x floor(T/8) x 3`);
-    const pooled = fc1 / (128 * 3);
+    // fc1 reads 128 channels x floor(T/8) rows x 3 joint columns (25 -> 12 -> 6 -> 3): 8 frames give one row.
+    const perRow = seedCnnFeatures(8);
+    if (fc1 % perRow !== 0) throw new Error(`${source}: fc1.0.weight has ${fc1} columns; the seed CNN's fc1 takes 128 x floor(T/8) x 3 (the ntu25 layout)`);
+    const pooled = fc1 / perRow;
     const frames = pooled * 8;
     notes.push(`frames ${frames} (fc1.0.weight takes ${fc1} = 128 x ${pooled} x 3; any T in ${frames}..${frames + 7} gives that width)`);
     const norm = normKind(shapes, 'conv1.1');

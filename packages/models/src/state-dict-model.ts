@@ -1,7 +1,7 @@
 import { StateDictError, readSafetensors } from '@skelnorm/nn';
 import { createModel, modelInfo, modelNames, type SkeletonModel } from './registry.js';
 import { detectModelName, inferModelOptions, type InferredOptions } from './state-dict-inference.js';
-import { loadTorchCheckpoint } from './torch-checkpoint.js';
+import { loadTorchStateFile, modulePrefix } from './torch-checkpoint.js';
 
 export interface ModelFromStateDictOptions {
   /** The registered model the state dict belongs to; default: detected from its keys. */
@@ -29,7 +29,7 @@ export function modelFromStateDict(bytes: ArrayBuffer | Uint8Array, options: Mod
   const source = options.source ?? 'state dict';
   const file = readSafetensors(bytes, source);
   const names = Object.keys(file.tensors);
-  const prefix = names.length > 0 && names.every((n) => n.startsWith('module.')) ? 'module.' : '';
+  const prefix = modulePrefix(names);
   const shapes = new Map(names.map((n) => [n.slice(prefix.length), file.tensors[n]!.shape] as const));
   const detected = detectModelName(shapes);
   const name = options.model ?? detected;
@@ -46,7 +46,7 @@ export function modelFromStateDict(bytes: ArrayBuffer | Uint8Array, options: Mod
   const inferred = momentum ? { ...found, notes: [...found.notes, 'bnMomentum 0.1 assumed (PyTorch\'s default; a state dict does not record it)'] } : found;
   const model = createModel(name, { ...inferred.options, ...options.options });
   try {
-    loadTorchCheckpoint(model, bytes, { source });
+    loadTorchStateFile(model, file, { source });
   } catch (error) {
     model.dispose();
     if (error instanceof StateDictError) {

@@ -1,8 +1,8 @@
-import { addResidual, residualKind, type ResidualKind } from './residual.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Module, ReLU, Sequential, type ForwardContext, type Generator } from '@skelnorm/nn';
 import { makeDropout } from './dropout-kind.js';
 import { makeNorm, type ModelNorm, type NormSettings } from './model-norm.js';
+import { addResidual, residualKind, type ResidualKind } from './residual.js';
 
 /** Gives the block its adjacency, already multiplied by the edge importance: [K, V, V]. */
 export type AdjacencySource = () => tf.Tensor;
@@ -41,8 +41,6 @@ export class ConvTemporalGraphical extends Module {
     return tf.transpose(tf.reshape(tf.matMul(rows, a), [n, t, c, v]), [0, 1, 3, 2]);
   }
 }
-
-/** What a block adds to its output: nothing (the first block), its input, or a 1x1 conv + norm of it. */
 
 export interface StGcnBlockOptions {
   inChannels: number;

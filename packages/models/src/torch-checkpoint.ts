@@ -7,6 +7,7 @@ import {
   tensorsToSafetensors,
   type LoadStateDictResult,
   type Module,
+  type SafetensorsFile,
 } from '@skelnorm/nn';
 import { createModel, type SkeletonModel } from './registry.js';
 
@@ -36,11 +37,23 @@ export function loadTorchCheckpoint(
   bytes: ArrayBuffer | Uint8Array,
   options: LoadTorchCheckpointOptions = {},
 ): LoadStateDictResult & { metadata: Record<string, string> } {
+  return loadTorchStateFile(model, readSafetensors(bytes, options.source ?? 'checkpoint'), options);
+}
+
+/** The prefix a state dict saved from `nn.DataParallel` has on every key (`module.`), or ''. */
+export function modulePrefix(names: readonly string[]): string {
+  return names.length > 0 && names.every((n) => n.startsWith('module.')) ? 'module.' : '';
+}
+
+/** `loadTorchCheckpoint` for a file already decoded (so a caller that read its shapes decodes it once). */
+export function loadTorchStateFile(
+  model: Module,
+  file: SafetensorsFile,
+  options: LoadTorchCheckpointOptions = {},
+): LoadStateDictResult & { metadata: Record<string, string> } {
   const source = options.source ?? 'checkpoint';
-  const file = readSafetensors(bytes, source);
   checkStateValues(file, source);
-  const names = Object.keys(file.tensors);
-  const prefix = options.prefix ?? (names.length > 0 && names.every((n) => n.startsWith('module.')) ? 'module.' : '');
+  const prefix = options.prefix ?? modulePrefix(Object.keys(file.tensors));
   const dict = safetensorsToTensors(file, prefix);
   try {
     const result = model.loadStateDict(dict, { layout: 'pytorch', strict: options.strict ?? true });

@@ -3,7 +3,7 @@
  * (`../shared/golden/*_official.safetensors`, schema in that folder's README.md) against the model
  * of this package that claims to be that implementation.
  *
- * Loads `initial.*` (every weight and buffer, official names) with `loadTorchCheckpoint`, runs
+ * Loads `initial.*` (every weight and buffer, official names) with `loadTorchStateFile`, runs
  * `steps.K.input` in the modes of `__metadata__.modes`, and compares
  * - `steps.K.output` and the buffers `final.*` elementwise (1e-4 relative, 1e-5 absolute);
  * - in step 0, the gradient of `sum(output * steps.0.gradOutput)` with respect to every parameter
@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readSafetensors, safetensorsToTensors, skeletonBatchFromTorch, type RawTensor, type SafetensorsFile } from '@skelnorm/nn';
 import { createModel, type SkeletonModel } from '../registry.js';
-import { loadTorchCheckpoint } from '../torch-checkpoint.js';
+import { loadTorchStateFile } from '../torch-checkpoint.js';
 
 /** Tolerances of the golden README, measured there by replaying the files in float64. */
 export const OFFICIAL_TOLERANCE = Object.freeze({ rtol: 1e-4, atol: 1e-5, gradRelL2: 3e-2, zeroGradFraction: 1e-5 });
@@ -126,7 +126,7 @@ export function replayOfficialGolden(bytes: Uint8Array, source: string, options:
   const model = options.build ? options.build(config) : buildOfficialModel(name, config);
   try {
     const gradients = options.gradients ?? true;
-    const checks = replay(model, bytes, file, source, modes as ('train' | 'eval')[], gradients);
+    const checks = replay(model, file, source, modes as ('train' | 'eval')[], gradients);
     return { source, model: name, gradientsCompared: gradients, ...summarize(checks) };
   } finally {
     model.dispose();
@@ -166,7 +166,6 @@ function summarize(checks: ReplayCheck[]): Pick<OfficialReplayReport, 'checks' |
 
 function replay(
   model: SkeletonModel,
-  bytes: Uint8Array,
   file: SafetensorsFile,
   source: string,
   modes: readonly ('train' | 'eval')[],
@@ -174,7 +173,7 @@ function replay(
 ): ReplayCheck[] {
   const checks: ReplayCheck[] = [];
   // strict: every initial.* tensor has a home in the model and every model tensor comes from the file.
-  loadTorchCheckpoint(model, bytes, { prefix: 'initial.', strict: true, source });
+  loadTorchStateFile(model, file, { prefix: 'initial.', strict: true, source });
   const params = model.namedParameters();
   let ourGrads: Record<string, tf.Tensor> | undefined;
   modes.forEach((mode, k) => {
