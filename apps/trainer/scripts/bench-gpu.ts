@@ -14,7 +14,10 @@ import { dawnSwiftShaderEnv } from '@skelnorm/backends/node';
 const args = process.argv.slice(2);
 const swiftShader = args.includes('--swiftshader');
 const outDirAt = args.indexOf('--out-dir');
-const outDir = outDirAt >= 0 ? args[outDirAt + 1]! : 'bench-results';
+const outDir = outDirAt >= 0 ? args[outDirAt + 1] : 'bench-results';
+if (outDir === undefined || outDir.startsWith('--')) throw new Error('bench-gpu: --out-dir needs a folder');
+// Each backend writes its own file; one --out would have them replace each other.
+if (args.includes('--out')) throw new Error('bench-gpu: use --out-dir FOLDER (one JSON file per backend), not --out');
 const passOn = args.filter((a, i) => a !== '--swiftshader' && i !== outDirAt && i !== outDirAt + 1);
 const cli = fileURLToPath(new URL('../src/test-support/run-cli.ts', import.meta.url));
 const stamp = new Date().toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');

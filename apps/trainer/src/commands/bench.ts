@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import { benchSeedCnnStep, DEFAULT_PYTHON, TORCH_ANCHOR_SCRIPT, type BenchResult, type StepBenchConfiguration, type StepBenchRound, type StepBenchSummary } from '@skelnorm/trainer/node';
+import { ANCHOR_TWO_PERSON_EVERY, benchSeedCnnStep, DEFAULT_PYTHON, TORCH_ANCHOR_SCRIPT, type BenchResult, type StepBenchConfiguration, type StepBenchRound, type StepBenchSummary } from '@skelnorm/trainer/node';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { writeFileAtomic } from '../run/run-folder.js';
@@ -72,7 +72,11 @@ export const command: Command = {
   usage,
   async run(args, io: CommandIO) {
     const { flags } = parseFlags(args, FLAGS);
-    if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force });
+    const out = flags.out ?? `bench-results/bench-${new Date().toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-')}.json`;
+    await assertFileOutputFree(out, { force: flags.force });
+    if (!flags['no-torch'] && flags['two-person-every'] !== ANCHOR_TWO_PERSON_EVERY) {
+      throw new UsageError(`--two-person-every ${flags['two-person-every']}: the PyTorch anchor's batches have every ${ANCHOR_TWO_PERSON_EVERY}th sample two-person, so a ratio needs that; add --no-torch to time another mix`);
+    }
     const workers = flags.workers!.map((w) => {
       const n = Number(w);
       if (!Number.isInteger(n) || n < 0) throw new UsageError(`--workers expects non-negative integers, got '${w}'`);
@@ -104,7 +108,6 @@ export const command: Command = {
     const first = report.summary[0]!;
     const tuned = report.summary.find((r) => r.runner === 'pytorch-tuned');
     const plain = report.summary.find((r) => r.runner === 'pytorch-plain');
-    const out = flags.out ?? `bench-results/bench-${new Date().toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-')}.json`;
     await mkdir(dirname(out), { recursive: true });
     const json = {
       date: new Date().toISOString(), node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', mainBackend: backend,

@@ -11,7 +11,7 @@ import { assertFileOutputFree } from '../run/output-guard.js';
 import { repairOnTrainingData } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
 import { repairSummary } from '../report/repair-summary.js';
-import { withDataFlags } from './eval.js';
+import { withDataFlags } from '../training/eval-data.js';
 
 const FLAGS = {
   data: TRAINING_FLAGS.data,
@@ -64,6 +64,8 @@ export const command: Command = {
     try {
       // Before any work: never replace what exists without --force, never the checkpoint read here.
       if (flags.out) await assertFileOutputFree(flags.out, { force: flags.force, inputs: [loaded.path] });
+      // A PyTorch state dict may also get a per-person file beside --out: refused now, not after the work.
+      if (flags.out && loaded.inferred) await assertFileOutputFree(perPersonPath(flags.out), { force: flags.force, inputs: [loaded.path] });
       io.out(`model: ${model.modelName} ${JSON.stringify(model.config)} from ${loaded.path}`);
       const config = withDataFlags(loaded.config, flags, model.config);
       const data = await loadTrainingData(config, io);
@@ -89,7 +91,6 @@ export const command: Command = {
       io.out(`test accuracy after:  ${pct(after.top1)} (eval mode, repaired)  ${after.top1 >= before.top1 ? '+' : ''}${((after.top1 - before.top1) * 100).toFixed(1)} points`);
       if (flags.repair && flags.out && unchanged && repaired.converted.length > 0) {
         const perPerson = perPersonPath(flags.out);
-        await assertFileOutputFree(perPerson, { force: flags.force, inputs: [loaded.path] });
         const kept = await repairOnTrainingData(unchanged, data, statsBatch, evalBatch, { perSlot: false });
         unchanged = kept.model;
         const keptAfter = await evaluate(unchanged, data.testBatches(evalBatch), { numClasses: data.numClasses });

@@ -1,15 +1,15 @@
 import { evaluate, type EvaluateResult } from '@skelnorm/trainer';
 import { formatFlags, parseFlags } from '../args/flags.js';
+import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command.js';
 import { assertFileOutputFree } from '../run/output-guard.js';
 import { writeFileAtomic } from '../run/run-folder.js';
 import { chooseBackend } from '../training/backend-choice.js';
-import { loadTrainingData } from '../training/load-training-data.js';
-import { assertDataFitsModel } from '../training/data-fits-model.js';
+import { loadEvalData } from '../training/eval-data.js';
 import { loadModelFile, MODEL_FILE_FLAG } from '../training/model-file.js';
 import { sampleScores } from '../training/sample-scores.js';
-import { BACKENDS, TRAINING_FLAGS, type Coordinates, type TrainConfig } from '../training/train-config.js';
-import { CLIP_FLAGS, evalClipConfig } from '../training/clip-config.js';
+import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
+import { CLIP_FLAGS } from '../training/clip-config.js';
 
 const FLAGS = {
   data: TRAINING_FLAGS.data,
@@ -46,18 +46,17 @@ export const command: Command = {
   usage,
   async run(args, io) {
     const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
-    if (flags.json) await assertFileOutputFree(flags.json, { force: flags.force, flag: '--json', inputs: [positionals[0]!] });
-    if (flags.scores) await assertFileOutputFree(flags.scores, { force: flags.force, flag: '--scores', inputs: [positionals[0]!, ...(flags.json ? [flags.json] : [])] });
+    if (flags.json && flags.scores && resolve(flags.json) === resolve(flags.scores)) throw new UsageError('--json and --scores name the same file');
     await chooseBackend(flags.backend ?? 'auto', io);
     const loaded = await loadModelFile(positionals[0]!, { ...(flags.model !== undefined && { model: flags.model }) });
+    // Checked against the file actually read (a run folder's newest checkpoint), so --force never replaces it.
+    for (const [flag, path] of [['--json', flags.json], ['--scores', flags.scores]] as const) {
+      if (path) await assertFileOutputFree(path, { force: flags.force, flag, inputs: [loaded.path] });
+    }
     for (const note of loaded.notes) io.err(note);
     for (const line of loaded.inferred ?? []) io.out(line);
     io.out(`model: ${loaded.model.modelName} ${JSON.stringify(loaded.model.config)} from ${loaded.path}`);
-    const { stream: _s, sampling: _p, testClips: _c, augment: _a, ...dataConfig } = withDataFlags(loaded.config, flags, loaded.model.config);
-    const config: TrainConfig = { ...dataConfig, ...evalClipConfig(loaded.config, flags, loaded.path) };
-    const clips = config.testClips ?? 1;
-    const data = await loadTrainingData(config, io);
-    assertDataFitsModel(data, loaded.model, loaded.path);
+    const { config, data, clips } = await loadEvalData(loaded, flags, io);
     io.out(`data: ${data.description}`);
     const batchSize = flags['batch-size'] ?? config.evalBatchSize ?? 64;
     const results: Record<string, EvaluateResult> = {};
@@ -98,23 +97,3 @@ export const command: Command = {
     return 0;
   },
 };
-
-/** The run's data, or `--data`/`--split`/`--coords` instead; a file without a recorded run needs `--data`. */
-export function withDataFlags(
-  config: TrainConfig | undefined,
-  { data, split, coords }: { readonly data?: string | undefined; readonly split?: string | undefined; readonly coords?: Coordinates | undefined },
-  modelConfig: Readonly<Record<string, unknown>>,
-): TrainConfig {
-  if (!config && data === undefined) {
-    throw new UsageError('this checkpoint records no data; pass --data DIR');
-  }
-  // A plain weights file: the data must fit the model's input (its frames).
-  const frames = typeof modelConfig.frames === 'number' ? modelConfig.frames : 64;
-  const base = config ?? ({ frames, batchSize: 32, evalBatchSize: 64, split: 'ntu60-xsub' } as TrainConfig);
-  return {
-    ...base,
-    ...(data !== undefined ? { data: { kind: 'dir' as const, path: data } } : {}),
-    ...(split !== undefined ? { split } : {}),
-    ...(coords !== undefined ? { coords } : {}),
-  };
-}

@@ -40,7 +40,7 @@ export const CLIP_FLAGS = {
   augment: { type: 'list', description: 'seeded training augmentations: rotate, scale, or rotate,scale (default none)', placeholder: 'A,B' },
 } as const;
 
-interface ClipFlags {
+export interface ClipFlags {
   readonly stream?: SkeletonStream | undefined;
   readonly sampling?: Sampling | undefined;
   readonly 'test-clips'?: number | undefined;

@@ -87,13 +87,14 @@ export async function benchTrainingThroughput(options: BenchOptions = {}): Promi
   const [m, t, v, c] = options.inputShape ?? [2, 64, 25, 3];
   const numClasses = options.numClasses ?? 60;
   const optimizerSpec: OptimizerSpec = { name: 'adam', lr: 1e-3 };
+  // Before anything is built: a refusal after the workers start would leak them.
+  if (options.profile && workers !== 0) throw new Error('bench: profile times the kernels of this thread and needs workers: 0');
   const setupStart = performance.now();
   const model = await buildModel(spec);
   const optimizer = createOptimizer(model.namedParameters(), optimizerSpec);
   const factory: StepEngineFactory = workers === 0 ? localStepEngine() : dataParallel({ workers, model: spec, backend: options.backend ?? 'auto' });
   const engine = await factory({ model, optimizer, optimizerSpec, labelSmoothing: 0 });
   const setupMs = performance.now() - setupStart;
-  if (options.profile && workers !== 0) throw new Error('bench: profile times the kernels of this thread and needs workers: 0');
   const times: number[] = [];
   const cpuTimes: number[] = [];
   const breakdown: Record<string, number> = {};

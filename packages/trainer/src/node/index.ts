@@ -7,6 +7,6 @@ export { ANCHOR_SEED_CNN, benchTrainingThroughput, median } from './bench.js';
 export type { BenchOptions, BenchResult } from './bench.js';
 export { DEFAULT_PYTHON, TORCH_ANCHOR_SCRIPT, runTorchAnchor, torchAvailability } from './torch-anchor.js';
 export type { TorchAnchorOptions, TorchAnchorResult } from './torch-anchor.js';
-export { benchSeedCnnStep } from './step-bench.js';
+export { ANCHOR_TWO_PERSON_EVERY, benchSeedCnnStep } from './step-bench.js';
 export { profileKernels, type KernelTime } from './kernel-profile.js';
 export type { StepBenchConfiguration, StepBenchOptions, StepBenchReport, StepBenchRound, StepBenchSummary } from './step-bench.js';

@@ -3,6 +3,9 @@ import { ANCHOR_SEED_CNN, benchTrainingThroughput, type BenchResult } from './be
 import type { ModelSpec } from './data-parallel.js';
 import { runTorchAnchor, torchAvailability, type TorchAnchorOptions, type TorchAnchorResult } from './torch-anchor.js';
 
+/** How the anchor script builds its batches: every 6th sample has a second person (`% 6` there). */
+export const ANCHOR_TWO_PERSON_EVERY = 6;
+
 /** One of our configurations: worker replicas (0 = this thread) and person-sparse execution. */
 export interface StepBenchConfiguration {
   readonly workers: number;
@@ -89,8 +92,12 @@ export async function benchSeedCnnStep(options: StepBenchOptions = {}): Promise<
   const batchSize = options.batchSize ?? 64;
   const steps = options.steps ?? 10;
   const warmupSteps = options.warmupSteps ?? 2;
-  const twoPersonEvery = options.twoPersonEvery ?? 6;
+  const twoPersonEvery = options.twoPersonEvery ?? ANCHOR_TWO_PERSON_EVERY;
   const model = options.model ?? ANCHOR_SEED_CNN;
+  if (options.torch !== false && twoPersonEvery !== ANCHOR_TWO_PERSON_EVERY) {
+    // The anchor's batches are fixed (one sample in six with a second person): a ratio needs the same workload.
+    throw new Error(`bench: the PyTorch anchor runs batches with every ${ANCHOR_TWO_PERSON_EVERY}th sample two-person; twoPersonEvery ${twoPersonEvery} needs torch: false`);
+  }
   let torchNote: string | null = null;
   let torchVersion: string | null = null;
   if (options.torch === false) torchNote = 'skipped (--no-torch)';

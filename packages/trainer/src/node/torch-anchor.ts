@@ -75,9 +75,12 @@ export function runTorchAnchor(options: TorchAnchorOptions = {}): Promise<TorchA
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`${args[0]} exited with ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`));
       try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1) ?? '') as TorchAnchorResult);
-      } catch {
-        reject(new Error(`${args[0]} printed no result: ${out.slice(-500)}`));
+        const result = JSON.parse(out.trim().split('\n').at(-1) ?? '') as TorchAnchorResult;
+        // The ratios divide by it: a missing or non-positive time is no result.
+        if (!(Number.isFinite(result.medianMsPerStep) && result.medianMsPerStep > 0)) throw new Error('no positive medianMsPerStep');
+        resolve(result);
+      } catch (error) {
+        reject(new Error(`${args[0]} printed no result (${error instanceof Error ? error.message : String(error)}): ${out.slice(-500)}`));
       }
     });
   });
