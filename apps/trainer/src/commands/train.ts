@@ -8,6 +8,7 @@ import { ProgressDisplay } from '../progress/progress-display.js';
 import { formatDuration, renderRunReport } from '../report/run-report.js';
 import { defaultRunDir, RunFolder } from '../run/run-folder.js';
 import { chooseBackend } from '../training/backend-choice.js';
+import type { TrainingData } from '../training/training-data.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { resolveTrainConfig, TRAIN_DEFAULTS, TRAINING_FLAGS, type TrainConfig } from '../training/train-config.js';
 import { TRAIN_PRESETS } from '../training/presets.js';
@@ -116,12 +117,13 @@ export async function train(
   run: RunFolder,
   resume: boolean,
   io: CommandIO,
-  queued: { readonly progress?: ProgressDisplay; readonly signal?: AbortSignal } = {},
+  queued: { readonly progress?: ProgressDisplay; readonly signal?: AbortSignal; readonly data?: TrainingData } = {},
 ): Promise<number> {
   let config = initial;
   const started = performance.now();
   const backend = await chooseBackend(config.backend, io);
-  const data = await loadTrainingData(config, io);
+  // A worker passes the data it already loaded and checked for the job.
+  const data = queued.data ?? (await loadTrainingData(config, io));
   io.out(`data: ${data.description}`);
   const fingerprint = data.fingerprint();
   if (resume && config.dataFingerprint !== undefined && config.dataFingerprint !== fingerprint) {

@@ -3,7 +3,7 @@ import type { AblationRun } from '../ablation/ablation-table.js';
 import { trainingRows, type AblationTraining } from '../ablation/run-ablation.js';
 import { jsonReplacer } from '../run/run-folder.js';
 import type { TrainConfig } from '../training/train-config.js';
-import { contentJobId, JOB_FORMAT } from './job-queue.js';
+import { contentJobId, JOB_FORMAT, portableConfig } from './job-queue.js';
 
 /**
  * Everything a worker needs to reproduce one training of an ablation, on any machine: the full
@@ -49,9 +49,9 @@ export interface AblationJobResult {
   readonly checkpoint?: string;
 }
 
-/** The job of one training; a `dir` data path is made absolute (the workers' working folders differ). */
+/** The job of one training, its paths made absolute (`portableConfig`). */
 export function ablationJobData(t: AblationTraining, data: { readonly fingerprint: string; readonly description: string }, checkpointDir?: string): AblationJobData {
-  const config: TrainConfig = t.config.data.kind === 'dir' ? { ...t.config, data: { kind: 'dir', path: resolve(t.config.data.path) } } : t.config;
+  const config = portableConfig(t.config);
   return {
     format: JOB_FORMAT,
     kind: 'ablation',

@@ -9,11 +9,11 @@ import type { CommandIO } from '../command.js';
 import { train } from '../commands/train.js';
 import { RunFolder } from '../run/run-folder.js';
 import { chooseBackend, type ChosenBackend } from '../training/backend-choice.js';
-import { loadTrainingData } from '../training/load-training-data.js';
+import { loadTrainingData, TRAINING_DATA_KEYS } from '../training/load-training-data.js';
 import { saveModelFile } from '../training/model-file.js';
 import type { BackendFlag, TrainConfig } from '../training/train-config.js';
 import type { TrainingData } from '../training/training-data.js';
-import { encodeJobResult, type AblationJobData } from './ablation-job.js';
+import { encodeJobResult, type AblationJobData, type JobWorker } from './ablation-job.js';
 import { canonicalJson, JOB_FORMAT } from './job-queue.js';
 import { JobProgress, type JobProgressReport } from './job-progress.js';
 import { describeError } from './redis-connection.js';
@@ -72,7 +72,7 @@ export class JobProcessor {
       const result =
         spec.kind === 'ablation'
           ? await this.trainAblation(job as Job<AblationJobData>, spec, derived, config, data, runDir, label, signal, worker)
-          : await this.trainRun(job as Job<TrainJobData>, config, runDir, label, signal, worker);
+          : await this.trainRun(job as Job<TrainJobData>, config, data, runDir, label, signal, worker);
       if (signal?.aborted && signal.reason === LOCK_LOST) throw new Error(`job ${id}: this worker lost its lock; left to the queue`);
       if (signal?.aborted) {
         // Back to the queue at once, without using up an attempt: another worker takes it.
@@ -97,7 +97,7 @@ export class JobProcessor {
     runDir: string,
     label: string,
     signal: AbortSignal | undefined,
-    worker: { host: string; pid: number; backend: string; workers: number },
+    worker: JobWorker,
   ): Promise<string> {
     const id = job.id ?? '?';
     const rows: AblationRun[] = [];
@@ -129,10 +129,11 @@ export class JobProcessor {
   private async trainRun(
     job: Job<TrainJobData>,
     config: TrainConfig,
+    data: TrainingData,
     runDir: string,
     label: string,
     signal: AbortSignal | undefined,
-    worker: { host: string; pid: number; backend: string; workers: number },
+    worker: JobWorker,
   ): Promise<string> {
     const { io } = this.options;
     const output: TrainOutputLine[] = [];
@@ -143,7 +144,7 @@ export class JobProcessor {
       isTTY: false,
     };
     const progress = this.progress(job, label, io);
-    const exitCode = await train(config, await RunFolder.open(runDir), false, runIO, { progress, ...(signal && { signal }) });
+    const exitCode = await train(config, await RunFolder.open(runDir), false, runIO, { progress, data, ...(signal && { signal }) });
     const files = [];
     for (const path of await readdir(runDir, { recursive: true })) {
       if ((await stat(join(runDir, path))).isFile()) files.push({ path, base64: (await readFile(join(runDir, path))).toString('base64') });
@@ -171,7 +172,7 @@ export class JobProcessor {
   /** The job's data, loaded once per distinct reference and checked against the job's content hash. */
   private async load(config: TrainConfig, spec: AblationJobData | TrainJobData, id: string): Promise<TrainingData> {
     // Everything loadTrainingData reads: a bone job after a joint job on the same files loads anew.
-    const key = canonicalJson({ data: config.data, split: config.split, frames: config.frames, coords: config.coords, layout: config.layout, stream: config.stream, sampling: config.sampling, testClips: config.testClips, augment: config.augment });
+    const key = canonicalJson(Object.fromEntries(TRAINING_DATA_KEYS.map((k) => [k, config[k]])));
     if (this.data?.key !== key) {
       this.data = undefined;
       try {

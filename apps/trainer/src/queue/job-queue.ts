@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { TrainConfig } from '../training/train-config.js';
 import type { JobsOptions } from 'bullmq';
 
 /** Bumped when a job's meaning changes, so that results of an older format are never reused. */
@@ -35,4 +37,16 @@ export function canonicalJson(value: unknown): string {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
     return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   });
+}
+
+/**
+ * A configuration as every worker can use it: the paths it names (a `dir` data source, `--init`)
+ * travel absolute, since the workers' working folders differ.
+ */
+export function portableConfig(config: TrainConfig): TrainConfig {
+  return {
+    ...config,
+    ...(config.data.kind === 'dir' && { data: { kind: 'dir' as const, path: resolve(config.data.path) } }),
+    ...(config.init !== undefined && { init: resolve(config.init) }),
+  };
 }

@@ -1,8 +1,7 @@
-import { resolve } from 'node:path';
 import { jsonReplacer } from '../run/run-folder.js';
 import type { TrainConfig } from '../training/train-config.js';
 import type { JobWorker } from './ablation-job.js';
-import { contentJobId, JOB_FORMAT } from './job-queue.js';
+import { contentJobId, JOB_FORMAT, portableConfig } from './job-queue.js';
 
 /**
  * `skelnorm train --queue`: one whole training run for a worker, with everything it depends on
@@ -36,9 +35,7 @@ export interface TrainJobResult {
 }
 
 export function trainJobData(config: TrainConfig, data: { readonly fingerprint: string; readonly description: string }): TrainJobData {
-  // A folder path travels absolute: the workers' working folders differ.
-  const portable: TrainConfig = config.data.kind === 'dir' ? { ...config, data: { kind: 'dir', path: resolve(config.data.path) } } : config;
-  return { format: JOB_FORMAT, kind: 'train', config: portable, dataFingerprint: data.fingerprint, dataDescription: data.description };
+  return { format: JOB_FORMAT, kind: 'train', config: portableConfig(config), dataFingerprint: data.fingerprint, dataDescription: data.description };
 }
 
 /** `train-seed-cnn-<hash of every input>` (`contentJobId`). */

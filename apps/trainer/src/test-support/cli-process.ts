@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SOURCE_NODE_ARGS } from '@skelnorm/test-support';
@@ -28,7 +29,7 @@ export function spawnCli(name: string, args: readonly string[]): CliProcess {
   let exitCode: number | undefined;
   const exited = new Promise<number>((resolve) => {
     child.on('exit', (code, signal) => {
-      exitCode = code ?? 128 + (signal === 'SIGKILL' ? 9 : signal === 'SIGTERM' ? 15 : 2);
+      exitCode = code ?? 128 + (signal ? constants.signals[signal] : 0);
       // Lines still in the pipes arrive after 'exit'; 'close' is when they all have.
       child.once('close', () => {
         notify();

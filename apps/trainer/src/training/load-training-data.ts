@@ -12,6 +12,10 @@ import { testClips, type ClipSource } from './clip-pipeline.js';
  */
 export const SOURCE_FRAMES = 300;
 
+/** The configuration that decides a run's samples: all that `loadTrainingData` reads (a cache of loaded data keys on it). */
+export const TRAINING_DATA_KEYS = ['data', 'split', 'frames', 'coords', 'stream', 'sampling', 'layout'] as const;
+export type TrainingDataKey = (typeof TRAINING_DATA_KEYS)[number];
+
 /**
  * The samples of a run: the built-in synthetic NTU-like set (generated in memory, deterministic
  * for its seed) or `--data` (`skelnorm pack` cache or export, `.skeleton` files), split by the NTU
@@ -22,7 +26,7 @@ export const SOURCE_FRAMES = 300;
  * GenSkeFeat precedes UniformSample).
  */
 export async function loadTrainingData(
-  config: Pick<TrainConfig, 'data' | 'split' | 'frames' | 'coords' | 'stream' | 'sampling' | 'layout'>,
+  config: Pick<TrainConfig, TrainingDataKey>,
   io?: CommandIO,
 ): Promise<TrainingData> {
   assertLayoutFits(config);

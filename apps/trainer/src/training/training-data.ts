@@ -34,6 +34,14 @@ export class TrainingData {
    * a resumed run checks it against the one it started with, so changed data is never mixed in.
    */
   fingerprint(): string {
+    // The splits never change after construction; a run, a queued job and its worker all ask.
+    this.hash ??= this.computeFingerprint();
+    return this.hash;
+  }
+
+  private hash: string | undefined;
+
+  private computeFingerprint(): string {
     let h = 0x811c9dc5;
     const mix = (x: number) => {
       h = Math.imul(h ^ (x & 0xff), 0x01000193);
