@@ -3,7 +3,8 @@ import { COCO_KEYPOINT_COUNT } from './coco-keypoints.js';
 import { NTU_JOINT_COUNT } from './kinect-joints.js';
 import { layouts, NTU_IMAGE_SIZE, type Layout } from './layouts.js';
 import { KEYPOINT_SCORE_THRESHOLD, projectNtuToCoco } from './ntu-to-coco.js';
-import { actionLabel, sampleNameOf } from './sample-name.js';
+import { labelFromName } from './pack-skeleton.js';
+import { sampleNameOf } from './sample-name.js';
 import type { BodyTrack, SkeletonFile } from './skeleton-file.js';
 import type { SkeletonSample } from './skeleton-sample.js';
 import { fitFrames, resampleFrames, trimEmptyFrames } from './temporal-transforms.js';
@@ -42,7 +43,7 @@ export function packSkeleton2d(file: SkeletonFile, options: PackSkeleton2dOption
   const layout: Layout = layouts[options.layout];
   const frames = options.frames ?? 300;
   const M = options.persons ?? 2;
-  const label = options.label ?? labelOf(file.name);
+  const label = options.label ?? labelFromName(file.name);
   if (layout.name === 'ntu25-2d') {
     const bare = file.bodies.find((b) => !b.colorXY);
     if (bare) throw new Error(`${file.name}: body ${bare.trackingId} has no colour coordinates; parse the file with { fields: 'all' } for layout ntu25-2d`);
@@ -121,9 +122,3 @@ function sourceOf(person: SelectedPerson, frame: number, candidates: readonly [B
   throw new Error(`${name}: frame ${frame} of a selected person matches no body of the file`);
 }
 
-function labelOf(name: string): number {
-  if (sampleNameOf(name) === undefined) {
-    throw new Error(`${name}: no label given and the name holds no NTU action number (SsssCcccPpppRrrrAaaa); pass options.label`);
-  }
-  return actionLabel(name);
-}

@@ -55,7 +55,7 @@ export function packSkeleton(file: SkeletonFile, options: PackSkeletonOptions = 
   return (transform.time ?? 'resample') === 'resample' ? resampleFrames(sample, frames) : fitFrames(sample, frames);
 }
 
-function labelFromName(name: string): number {
+export function labelFromName(name: string): number {
   if (sampleNameOf(name) === undefined) {
     throw new Error(`${name}: no label given and the name holds no NTU action number (SsssCcccPpppRrrrAaaa); pass options.label`);
   }

@@ -1,6 +1,7 @@
 import { ntuJointParents } from './kinect-joints.js';
 import type { Layout } from './layouts.js';
 import { withSample, type SkeletonSample } from './skeleton-sample.js';
+import { framePresence } from './temporal-transforms.js';
 
 /**
  * The four input streams of the multi-stream recipe (2s-AGCN, MS-G3D, CTR-GCN, PYSKL): the joints
@@ -115,20 +116,4 @@ function confidenceChannel(channel: number | undefined, sample: SkeletonSample, 
     throw new RangeError(`${where}: confidence channel must be in [0, ${sample.channels}) for sample ${sample.name}, got ${channel}`);
   }
   return channel;
-}
-
-/** `[M, T]`: 1 where any coordinate of the person's frame is non-zero. */
-function framePresence(sample: SkeletonSample): Uint8Array {
-  const { persons: M, frames: T, data } = sample;
-  const size = sample.joints * sample.channels;
-  const present = new Uint8Array(M * T);
-  for (let mt = 0; mt < M * T; mt++) {
-    for (let i = mt * size; i < (mt + 1) * size; i++) {
-      if (data[i] !== 0) {
-        present[mt] = 1;
-        break;
-      }
-    }
-  }
-  return present;
 }

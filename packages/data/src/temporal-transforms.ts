@@ -7,7 +7,7 @@ import { withSample, type SkeletonSample } from './skeleton-sample.js';
  */
 
 /** Per person and frame, whether any coordinate is non-zero, `[M, T]`. */
-function framePresence(sample: SkeletonSample): Uint8Array {
+export function framePresence(sample: SkeletonSample): Uint8Array {
   const { persons: M, frames: T, data } = sample;
   const frameSize = sample.joints * sample.channels;
   const present = new Uint8Array(M * T);
@@ -23,7 +23,7 @@ function framePresence(sample: SkeletonSample): Uint8Array {
 }
 
 /** Builds a sample of `frames` frames whose frame `t` of person `m` is source frame `pick(t)` (or zeros for -1). */
-function gatherFrames(sample: SkeletonSample, frames: number, pick: (t: number) => number, validFrames: number): SkeletonSample {
+export function gatherFrames(sample: SkeletonSample, frames: number, pick: (t: number) => number, validFrames: number): SkeletonSample {
   const { persons: M, frames: T } = sample;
   const frameSize = sample.joints * sample.channels;
   const data = new Float32Array(M * frames * frameSize);

@@ -1,5 +1,6 @@
 import { Generator } from '@skelnorm/nn';
-import { withSample, type SkeletonSample } from './skeleton-sample.js';
+import type { SkeletonSample } from './skeleton-sample.js';
+import { gatherFrames } from './temporal-transforms.js';
 
 /**
  * PYSKL's `UniformSampleFrames` (`pyskl/datasets/pipelines/sampling.py`, `p_interval = 1`): a clip of
@@ -89,18 +90,7 @@ function spread(length: number, frames: number, random: Generator): Int32Array {
 
 /** A sample of `indices.length` frames whose frame `t` is source frame `indices[t]` (zeros for -1); all valid. */
 function pickFrames(sample: SkeletonSample, indices: Int32Array): SkeletonSample {
-  const { persons: M, frames: T } = sample;
-  const size = sample.joints * sample.channels;
-  const frames = indices.length;
-  const data = new Float32Array(M * frames * size);
-  for (let m = 0; m < M; m++) {
-    for (let t = 0; t < frames; t++) {
-      const s = indices[t]!;
-      if (s < 0) continue;
-      data.set(sample.data.subarray((m * T + s) * size, (m * T + s + 1) * size), (m * frames + t) * size);
-    }
-  }
-  return withSample(sample, { data, frames, validFrames: sample.validFrames < 1 ? 0 : frames });
+  return gatherFrames(sample, indices.length, (t) => indices[t]!, sample.validFrames < 1 ? 0 : indices.length);
 }
 
 function check(length: number, frames: number, where: string): void {

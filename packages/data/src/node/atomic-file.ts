@@ -37,10 +37,19 @@ export async function writeAll(file: FileHandle, bytes: Uint8Array, position: nu
  * Writes a multi-file output as one unit: `write` fills a fresh temporary folder beside `folder`,
  * which then replaces `folder` by rename (the old one, if any, is moved aside first and removed
  * after), so readers find either the old set of files or the new one, never a mix. On failure the
- * temporary folder is removed and `folder` is left as it was. `folder` must hold nothing but an
- * earlier output of the same kind (the caller checks).
+ * temporary folder is removed and `folder` is left as it was. `folder` may hold nothing but the
+ * `files` of an earlier output (dot-files aside): anything else is refused before any work, since
+ * the replacement would delete it.
  */
-export async function writeFolderAtomic<T>(folder: string, write: (temporary: string) => Promise<T>): Promise<T> {
+export async function writeFolderAtomic<T>(folder: string, files: readonly string[], write: (temporary: string) => Promise<T>): Promise<T> {
+  const present = await readdir(folder).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  const foreign = present.filter((entry) => !entry.startsWith('.') && !files.includes(entry));
+  if (foreign.length > 0) {
+    throw new Error(`${folder} holds ${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ` and ${foreign.length - 3} more` : ''}, not only ${files.join(' and ')}; writing replaces the folder whole, so give it a new or empty one`);
+  }
   const tag = `${process.pid}.${randomBytes(4).toString('hex')}`;
   const temporary = join(dirname(folder), `.${basename(folder)}.${tag}.tmp`);
   await mkdir(temporary, { recursive: true });

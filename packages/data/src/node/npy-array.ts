@@ -29,10 +29,7 @@ const DTYPES: Record<string, { size: number; make: Make }> = {
  */
 export function decodeNpy(bytes: Uint8Array, source: string): NpyArray {
   const info = parseNpyHeader(bytes, source);
-  if (info.fortranOrder) throw new Error(`${source}: a Fortran-order array; expected C order (save np.ascontiguousarray(a))`);
-  const kind = DTYPES[info.dtype];
-  if (!kind) throw new Error(`${source}: dtype ${info.dtype} is not supported (expected one of ${Object.keys(DTYPES).join(', ')})`);
-  if (info.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`${source}: shape (${info.shape.join(', ')}) is not a list of sizes`);
+  const kind = kindOf(info, source);
   const count = info.shape.reduce((a, b) => a * b, 1);
   const expected = count * kind.size;
   const found = bytes.length - info.dataOffset;
@@ -104,9 +101,7 @@ export async function forEachNpyRow(
     const headerEnd = head[6] === 1 ? 10 + (head[8]! | (head[9]! << 8)) : 12 + new DataView(head.buffer).getUint32(8, true);
     if (head[0] === 0x93 && head.length < headerEnd) continue;
     const info = parseNpyHeader(head.subarray(0, headerEnd), source);
-    if (info.fortranOrder) throw new Error(`${source}: a Fortran-order array; expected C order (save np.ascontiguousarray(a))`);
-    const kind = DTYPES[info.dtype];
-    if (!kind) throw new Error(`${source}: dtype ${info.dtype} is not supported (expected one of ${Object.keys(DTYPES).join(', ')})`);
+    const kind = kindOf(info, source);
     check({ shape: info.shape, dtype: info.dtype });
     expectedRows = info.shape[0] ?? 1;
     const perRow = info.shape.slice(1).reduce((a, b) => a * b, 1);
@@ -123,4 +118,13 @@ export async function forEachNpyRow(
   if (rows < expectedRows || extra > 0) {
     throw new Error(`${source}: ${rows < expectedRows ? 'truncated: ' : ''}${found} data bytes, expected ${total} for the shape its header declares`);
   }
+}
+
+/** The element kind of a header it can read: C order, a supported dtype, a shape of sizes (read whole or by rows alike). */
+function kindOf(info: ReturnType<typeof parseNpyHeader>, source: string): { size: number; make: Make } {
+  if (info.fortranOrder) throw new Error(`${source}: a Fortran-order array; expected C order (save np.ascontiguousarray(a))`);
+  const kind = DTYPES[info.dtype];
+  if (!kind) throw new Error(`${source}: dtype ${info.dtype} is not supported (expected one of ${Object.keys(DTYPES).join(', ')})`);
+  if (info.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new Error(`${source}: shape (${info.shape.join(', ')}) is not a list of sizes`);
+  return kind;
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -47,6 +47,14 @@ describe('.npy export in ST-GCN layout', () => {
     await expect(writeStgcnNpy(folder, [sample(1), sample(2, 4)])).rejects.toThrow(/S001C001P002R001A002 has \(C, T, V, M\)/);
     expect(readdirSync(folder).sort()).toEqual(['data.npy', 'samples.json']);
     expect((await readNpy(result.dataPath)).shape).toEqual([2, 3, 3, 25, 2]); // the old file is intact
+  });
+
+  it('never replaces a folder that holds anything but an earlier export (the replacement would delete it)', async () => {
+    const folder = join(dir, 'mine');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'notes.txt'), 'mine');
+    await expect(writeStgcnNpy(folder, [sample(1)])).rejects.toThrow(/mine holds notes\.txt, not only data\.npy and samples\.json/);
+    expect(readdirSync(folder)).toEqual(['notes.txt']);
   });
 
   // Debian's numpy (`.ci/run` installs python3-numpy): a missing numpy fails this test, never skips it.

@@ -49,7 +49,7 @@ export async function writeStgcnNpy(
   await mkdir(dirname(folder), { recursive: true });
   await removeStaleTemporaries(dirname(folder), basename(folder));
   // Both files are committed together: a kill between them never leaves a new data.npy with an old list.
-  const shape = await writeFolderAtomic(folder, async (temporary) => {
+  const shape = await writeFolderAtomic(folder, [dataFile, samplesFile], async (temporary) => {
     const names: string[] = [];
     const labels: number[] = [];
     let perSample: [number, number, number, number] | null = null;
