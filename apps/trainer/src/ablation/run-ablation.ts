@@ -11,6 +11,7 @@ import { trainModel } from '../training/train-model.js';
 import { disposingBatches, type TrainingData } from '../training/training-data.js';
 import type { AblationRun } from './ablation-table.js';
 import type { AblationVariant } from './variants.js';
+import { percent as pct } from '../report/percent.js';
 
 export interface AblationPlan {
   /** The seed's configuration (`seed-bn`); each variant changes one thing. */
@@ -56,7 +57,6 @@ export const failedRun = (variant: string, seed: number, error: unknown, seconds
 
 /** One line: the candidates' held-out scores, the cause of the gap, the shared layers and what the repair kept. */
 function doctorLine(repair: RepairResult): string {
-  const pct = (x: number | undefined) => (x === undefined ? '–' : `${(x * 100).toFixed(1)}%`);
   const s = repair.scores;
   const b = repair.breakdown;
   const shared = repair.before.layers.filter((l) => l.verdict === 'shared-between-distributions');

@@ -12,6 +12,7 @@ import { repairOnTrainingData } from '../training/repair-model.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
 import { repairSummary } from '../report/repair-summary.js';
 import { withDataFlags } from '../training/eval-data.js';
+import { percent as pct } from '../report/percent.js';
 
 const FLAGS = {
   data: TRAINING_FLAGS.data,
@@ -44,7 +45,6 @@ FILE's stem + .per-person.safetensors (see the README for the PyTorch lines that
 Options:
 ${formatFlags(FLAGS)}`;
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const num = (x: number | null | undefined, digits = 2) => (x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 
 export const command: Command = {

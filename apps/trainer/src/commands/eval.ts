@@ -10,6 +10,7 @@ import { loadModelFile, MODEL_FILE_FLAG } from '../training/model-file.js';
 import { sampleScores } from '../training/sample-scores.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
 import { CLIP_FLAGS } from '../training/clip-config.js';
+import { percent as pct } from '../report/percent.js';
 
 const FLAGS = {
   data: TRAINING_FLAGS.data,
@@ -38,7 +39,6 @@ model is recognised by its keys (or named with --model) and its options are read
 Options:
 ${formatFlags(FLAGS)}`;
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 export const command: Command = {
   name: 'eval',

@@ -1,5 +1,6 @@
 import { barChartSvg } from '@skelnorm/trainer/charts';
 import type { FusionMethod, ScoreAccuracy } from './score-fusion.js';
+import { percent } from '../report/percent.js';
 
 /** What `skelnorm ensemble --out` reports: each input's accuracy and the fused one. */
 export interface FusionReportInput {
@@ -15,7 +16,6 @@ export const FUSION_CHART_FILE = 'per-class-accuracy.svg';
 export const describeFusion = (method: FusionMethod): string =>
   method === 'prob' ? 'softmax probabilities, weighted sum (PYSKL)' : 'raw logits, weighted sum (CTR-GCN ensemble.py)';
 
-export const percent = (x: number): string => (Number.isFinite(x) ? `${(x * 100).toFixed(1)}%` : '–');
 
 /** `report.md` (a summary table, the chart, a per-class table) and the per-class bar chart. */
 export function renderFusionReport(input: FusionReportInput): { markdown: string; chartSvg: string } {

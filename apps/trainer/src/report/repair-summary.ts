@@ -1,6 +1,6 @@
 import type { RepairResult, RepairScore } from '@skelnorm/norm';
+import { percent as pct } from './percent.js';
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const points = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
 const score = (s: RepairScore | undefined) => (s ? `${pct(s.accuracy).padStart(6)}  loss ${s.loss.toFixed(3)}` : '     –');
 

@@ -1,5 +1,6 @@
 import { confusionMatrixSvg, lineChartSvg, type LineSeries } from '@skelnorm/trainer/charts';
 import { thinSteps, type RunHistory } from './run-history.js';
+import { percent as pct } from './percent.js';
 
 export interface RunReportInput {
   readonly title: string;
@@ -21,7 +22,6 @@ export interface RunReport {
   readonly files: Readonly<Record<string, string>>;
 }
 
-const pct = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | undefined, digits = 4) => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits));
 
 /** Builds `report.md` and its plots from a run's history (pure). */

@@ -2,6 +2,7 @@ import type { TrainEvent } from '@skelnorm/trainer';
 import type { ProgressDisplay } from '../progress/progress-display.js';
 import { emptyHistory, epochRecord, type RunHistory } from '../report/run-history.js';
 import type { RunFolder } from '../run/run-folder.js';
+import { percent as pct } from '../report/percent.js';
 
 /**
  * Turns the trainer's events into what a person and a run folder see: the progress display,
@@ -114,7 +115,6 @@ export class EventRecorder {
   }
 }
 
-const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The JSON line for an event: evaluation results without tensors, errors as messages. */
 export function toMetric(event: TrainEvent): Record<string, unknown> {

@@ -147,4 +147,3 @@ async function buildModel(spec: ModelSpec): Promise<Module> {
   return factory.createModel(spec.name, { ...spec.options });
 }
 
-export { median };
