@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defaultClientConditions, defineConfig } from 'vite';
 import { SOURCE_CONDITION } from '../../vitest.shared.ts';
 
@@ -15,7 +16,11 @@ export default defineConfig({
   // Relative asset URLs: `dist/` works from any folder of any static server.
   base: './',
   // `@skelnorm/*` resolve to the packages' TypeScript sources, so the app never needs a prebuilt dist/.
-  resolve: { conditions: [SOURCE_CONDITION, ...defaultClientConditions] },
+  resolve: {
+    conditions: [SOURCE_CONDITION, ...defaultClientConditions],
+    // pose-detection imports @mediapipe/pose for a runtime the Live screen never uses (see the stub).
+    alias: { '@mediapipe/pose': fileURLToPath(new URL('./src/live/mediapipe-pose-stub.ts', import.meta.url)) },
+  },
   server: { headers: crossOriginIsolationHeaders },
   preview: { headers: crossOriginIsolationHeaders },
   build: {

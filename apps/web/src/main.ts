@@ -4,6 +4,7 @@ import { collateSkeletons, packSkeleton, type SkeletonSample } from '@skelnorm/d
 import { BackendControl, preferenceFromUrl } from './backend-control.js';
 import { DoctorPanel, type DiagnosisData } from './doctor/doctor-panel.js';
 import { InferencePanel } from './inference/inference-panel.js';
+import { LivePanel } from './live/live-panel.js';
 import { TrainingPanel } from './training/training-panel.js';
 import { ViewerPanel } from './viewer/viewer-panel.js';
 
@@ -13,6 +14,7 @@ const backend = new BackendControl(byId('backend-badge'), byId<HTMLSelectElement
 const viewer = new ViewerPanel();
 const inference = new InferencePanel(viewer);
 const training = new TrainingPanel(backend, inference);
+const live = new LivePanel(backend);
 
 /**
  * Batches of up to 16 for the doctor: inputs and person masks (labels are not needed). Batch
@@ -48,6 +50,6 @@ byId('use-trained').addEventListener('click', () => {
 });
 
 // Exposed for the end-to-end tests and for poking at the app from the devtools console.
-Object.assign(window, { skelnorm: { tf, backend, viewer, inference, training, doctor } });
+Object.assign(window, { skelnorm: { tf, backend, viewer, inference, training, doctor, live } });
 
 void backend.use(preferenceFromUrl(new URL(window.location.href))).catch((error: unknown) => console.error(error));

@@ -58,7 +58,7 @@ describe('layouts', () => {
   });
 
   it('names what it expected', () => {
-    expect(() => layoutByName('openpose')).toThrow(/unknown layout 'openpose'; expected one of ntu25, ntu25-2d, coco17/);
+    expect(() => layoutByName('openpose')).toThrow(/unknown layout 'openpose'; expected one of ntu25, ntu25-2d, ntu25-live, coco17/);
     expect(() => assertSampleFitsLayout({ name: 'S001C001P001R001A001', joints: 25, channels: 3 }, layouts.coco17)).toThrow(
       /sample S001C001P001R001A001 has V=25, C=3; layout coco17 expects V=17 \(17 joints\), C=3 \(x, y, score\)/,
     );

@@ -10,8 +10,12 @@ import { NTU_JOINT_COUNT, NtuJoint, ntuJointNames, ntuJointParents } from './kin
  *   confidence (tracked 1, inferred 0.5, not tracked 0).
  * - `coco17`: the 17 COCO keypoints as a 2D pose estimator gives them, x, y normalized the same
  *   way, and its score.
+ * - `ntu25-live`: the skeleton that a 3D pose estimator (BlazePose's world landmarks) really gives
+ *   once mapped to NTU: `ntu25`'s joints, axes and graph, with the joints BlazePose lacks (spine base,
+ *   spine mid, neck, spine shoulder, hands) recomputed from joints both skeletons have
+ *   (`synthesizeLiveJoints`), on NTU training data and live input alike.
  */
-export type LayoutName = 'ntu25' | 'ntu25-2d' | 'coco17';
+export type LayoutName = 'ntu25' | 'ntu25-2d' | 'coco17' | 'ntu25-live';
 
 export interface Layout {
   readonly name: LayoutName;
@@ -63,6 +67,7 @@ const ntu25: Layout = Object.freeze({
 export const layouts: Readonly<Record<LayoutName, Layout>> = Object.freeze({
   ntu25,
   'ntu25-2d': Object.freeze({ ...ntu25, name: 'ntu25-2d', channelNames: Object.freeze(['x', 'y', 'confidence']) }),
+  'ntu25-live': Object.freeze({ ...ntu25, name: 'ntu25-live' }),
   coco17: Object.freeze({
     name: 'coco17',
     joints: COCO_KEYPOINT_COUNT,

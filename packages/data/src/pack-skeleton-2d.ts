@@ -7,7 +7,7 @@ import { labelFromName } from './pack-skeleton.js';
 import { sampleNameOf } from './sample-name.js';
 import type { BodyTrack, SkeletonFile } from './skeleton-file.js';
 import type { SkeletonSample } from './skeleton-sample.js';
-import { fitFrames, resampleFrames, trimEmptyFrames } from './temporal-transforms.js';
+import { preprocessSample } from './preprocess-sample.js';
 
 /** Options of {@link packSkeleton2d}. */
 export interface PackSkeleton2dOptions {
@@ -84,8 +84,7 @@ export function packSkeleton2d(file: SkeletonFile, options: PackSkeleton2dOption
     validFrames: validFrames === 0 ? T : validFrames,
     personMask,
   };
-  const trimmed = trimEmptyFrames(sample);
-  return (options.time ?? 'resample') === 'resample' ? resampleFrames(trimmed, frames) : fitFrames(trimmed, frames);
+  return preprocessSample(sample, { frames, layout: layout.name, transform: { time: options.time ?? 'resample' } });
 }
 
 /** `[25, 2]` colour pixels and `[25]` states -> `[25, 3]` (x, y, confidence), image-normalized. */

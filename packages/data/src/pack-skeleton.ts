@@ -1,9 +1,9 @@
 import { selectBodies, type BodySelectionPolicy } from './body-selection.js';
 import { sampleNameOf, actionLabel } from './sample-name.js';
 import type { SkeletonFile } from './skeleton-file.js';
+import { preprocessSample } from './preprocess-sample.js';
 import { packPersons, type SkeletonSample } from './skeleton-sample.js';
-import { alignView, centreOnJoint, type AlignViewOptions, type CentreOnJointOptions } from './spatial-transforms.js';
-import { fitFrames, resampleFrames, trimEmptyFrames } from './temporal-transforms.js';
+import type { AlignViewOptions, CentreOnJointOptions } from './spatial-transforms.js';
 
 /** The deterministic preprocessing of {@link packSkeleton} (training augmentation is separate). */
 export interface PackTransformOptions {
@@ -33,10 +33,15 @@ export interface PackSkeletonOptions {
   readonly transform?: PackTransformOptions | false;
   /** 0-based label; default the sample name's action number minus 1. */
   readonly label?: number;
+  /**
+   * `'ntu25'` (default): Kinect's joints as recorded. `'ntu25-live'`: the joints a pose estimator
+   * lacks recomputed by `synthesizeLiveJoints`, before centring and alignment (see `preprocessSample`).
+   */
+  readonly layout?: 'ntu25' | 'ntu25-live';
 }
 
 /**
- * Parsed file -> select bodies -> pack `[M, T_file, 25, 3]` -> transforms -> `[M, T, 25, 3]`.
+ * Parsed file -> select bodies -> pack `[M, T_file, 25, 3]` -> `preprocessSample` -> `[M, T, 25, 3]`.
  *
  * @throws Error naming the sample when no label is given and the name has no action number.
  */
@@ -46,13 +51,8 @@ export function packSkeleton(file: SkeletonFile, options: PackSkeletonOptions = 
   const label = options.label ?? labelFromName(file.name);
   const bodies = selectBodies(file, { policy: options.select ?? 'energy', maxPersons: persons });
   const name = sampleNameOf(file.name) ?? file.name;
-  let sample = { ...packPersons(bodies, { persons, label }), name };
-  const transform = options.transform ?? {};
-  if (transform === false) return fitFrames(sample, frames);
-  if (transform.trimEmptyFrames ?? true) sample = trimEmptyFrames(sample);
-  if (transform.centre !== false) sample = centreOnJoint(sample, transform.centre ?? {});
-  if (transform.align !== false) sample = alignView(sample, transform.align ?? {});
-  return (transform.time ?? 'resample') === 'resample' ? resampleFrames(sample, frames) : fitFrames(sample, frames);
+  const sample = { ...packPersons(bodies, { persons, label }), name };
+  return preprocessSample(sample, { frames, layout: options.layout ?? 'ntu25', transform: options.transform ?? {} });
 }
 
 export function labelFromName(name: string): number {

@@ -1,7 +1,7 @@
 export { createModel, listModels, modelInfo, modelNames, rebuildModel } from './registry.js';
 export type { ModelName, ModelOptionsByName, SkeletonModel } from './registry.js';
 export type { BooleanOptionSpec, EnumOptionSpec, ModelInfo, NumberOptionSpec, OptionSpec } from './option-schema.js';
-export { defaultOptions, validateOptions } from './option-schema.js';
+export { defaultOptions, parseOptionAssignments, validateOptions } from './option-schema.js';
 export { SeedCnn, seedCnnInfo, seedCnnFeatures, PERSON_MODES } from './seed-cnn.js';
 export type { PersonMode, ResolvedSeedCnnOptions, SeedCnnOptions } from './seed-cnn.js';
 export { Hcn, hcnInfo, frameDifferences } from './hcn.js';

@@ -98,3 +98,34 @@ export function withDefaults<D extends object>(defaults: D, options: Readonly<Pa
   const set = Object.entries(options).filter(([, v]) => v !== undefined);
   return { ...defaults, ...Object.fromEntries(set) } as D;
 }
+
+/**
+ * Options from text, `key=value[,key=value...]` (a command line's `--model-option`), each value
+ * read by its spec's type (`null` for nullable numbers) and checked by {@link validateOptions}.
+ * Throws one error naming every unknown key or unreadable value.
+ */
+export function parseOptionAssignments(model: string, specs: readonly OptionSpec[], text: string): Record<string, unknown> {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const options: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const eq = part.indexOf('=');
+    const key = eq < 0 ? part : part.slice(0, eq).trim();
+    const spec = byName.get(key);
+    if (eq < 0) problems.push(`'${part}' is not key=value`);
+    else if (!spec) problems.push(`unknown option '${key}' (known: ${specs.map((s) => s.name).join(', ')})`);
+    else options[key] = readValue(spec, part.slice(eq + 1).trim());
+  }
+  if (problems.length > 0) throw new Error(`${model}: ${problems.join('; ')}`);
+  validateOptions(model, specs, options);
+  return options;
+}
+
+/** The text as the spec's type; an unreadable value is kept as text so that validation names it. */
+function readValue(spec: OptionSpec, text: string): unknown {
+  if (spec.type === 'boolean') return text === 'true' ? true : text === 'false' ? false : text;
+  if (spec.type === 'enum') return text;
+  if (text === 'null') return null;
+  const value = Number(text);
+  return text === '' || Number.isNaN(value) ? text : value;
+}

@@ -7,7 +7,7 @@
  * per model, with one line per inference that a command prints, so a user sees what was assumed.
  */
 
-import { NTU_JOINTS } from './ntu-graph.js';
+import { layoutByName, layoutNames, layouts, type LayoutName } from '@skelnorm/data';
 import { seedCnnFeatures } from './seed-cnn.js';
 
 export type TensorShapes = ReadonlyMap<string, readonly number[]>;
@@ -19,7 +19,36 @@ export interface InferredOptions {
   readonly notes: readonly string[];
 }
 
-type Inference = (shapes: TensorShapes, source: string) => InferredOptions;
+type Inference = (shapes: TensorShapes, source: string, layout: LayoutFinder) => InferredOptions;
+
+/** Decides the layout from the joints V that a key's shape shows (or the first V for which `fits`). */
+type LayoutFinder = (evidence: { readonly key: string; readonly joints?: number; readonly fits?: (joints: number) => boolean }) => { layout: LayoutName; joints: number; note: string };
+
+/** V of the layouts, each once, in the order of preference when only V is known (ntu25 before its 2D and live variants). */
+const JOINT_COUNTS = [...new Set(layoutNames.map((name) => layouts[name].joints))];
+
+/**
+ * The layout a state dict was trained on. Its shapes show V (NTU's 25 or COCO's 17) but not what
+ * the channels hold, so among layouts of the same V the user's `hint` decides, else the first
+ * (ntu25 for 25 joints); a hint whose V does not fit is refused.
+ */
+function layoutFinder(hint: LayoutName | undefined, source: string): LayoutFinder {
+  return ({ key, joints, fits }) => {
+    const found = joints ?? (hint !== undefined && fits?.(layoutByName(hint).joints) ? layoutByName(hint).joints : JOINT_COUNTS.find((v) => fits?.(v)));
+    if (found === undefined) throw new Error(`${source}: '${key}' fits none of the layouts' joint counts (${JOINT_COUNTS.join(', ')})`);
+    if (hint !== undefined) {
+      if (layoutByName(hint).joints !== found) throw new Error(`${source}: '${key}' shows V=${found} joints; layout ${hint} has ${layoutByName(hint).joints}`);
+      return { layout: hint, joints: found, note: `layout '${hint}' (given; '${key}' shows V=${found})` };
+    }
+    const same = layoutNames.filter((name) => layouts[name].joints === found);
+    const layout = same[0]!;
+    const others = same.slice(1);
+    const fitting = joints === undefined ? JOINT_COUNTS.filter((v) => fits?.(v)) : [found];
+    const evidence = fitting.length > 1 ? `'${key}' fits ${fitting.map((v) => `V=${v}`).join(' and ')}; took ${found}` : `'${key}' shows V=${found}`;
+    const alike = others.length ? `; ${others.join(' and ')} ha${others.length === 1 ? 's' : 've'} the same shapes: give the layout if it is one of them` : '';
+    return { layout, joints: found, note: `layout '${layout}' (${evidence}${alike})` };
+  };
+}
 
 /** Keys that only one model's state dict has: which registered model a state dict is. */
 const SIGNATURES: readonly (readonly [model: string, key: string])[] = [
@@ -34,51 +63,63 @@ export function detectModelName(shapes: TensorShapes): string | undefined {
   return SIGNATURES.find(([, key]) => shapes.has(key))?.[0];
 }
 
-/** The options that `model`'s state dict `shapes` imply; throws naming the key that is missing or odd. */
-export function inferModelOptions(model: string, shapes: TensorShapes, source = 'state dict'): InferredOptions {
+/**
+ * The options that `model`'s state dict `shapes` imply; throws naming the key that is missing or
+ * odd. `layout` names the input layout where the shapes cannot (ntu25 and ntu25-2d have the same).
+ */
+export function inferModelOptions(model: string, shapes: TensorShapes, source = 'state dict', layout?: LayoutName): InferredOptions {
   const infer = INFERENCES[model];
   if (!infer) throw new Error(`${source}: no inference of options from a state dict for model '${model}' (known: ${Object.keys(INFERENCES).join(', ')})`);
-  return infer(shapes, source);
+  return infer(shapes, source, layoutFinder(layout, source));
 }
 
 const INFERENCES: Record<string, Inference> = {
-  'seed-cnn': (shapes, source) => {
+  'seed-cnn': (shapes, source, findLayout) => {
     const notes: string[] = [];
     const classes = dim(shapes, 'fc2.0.weight', 0, source);
     notes.push(`numClasses ${classes} (fc2.0.weight has ${classes} rows)`);
     const fc1 = dim(shapes, 'fc1.0.weight', 1, source);
-    // fc1 reads 128 channels x floor(T/8) rows x 3 joint columns (25 -> 12 -> 6 -> 3): 8 frames give one row.
-    const perRow = seedCnnFeatures(8);
-    if (fc1 % perRow !== 0) throw new Error(`${source}: fc1.0.weight has ${fc1} columns; the seed CNN's fc1 takes 128 x floor(T/8) x 3 (the ntu25 layout)`);
+    // fc1 reads 128 channels x floor(T/8) rows x floor(V/8) joint columns (25 -> 3, 17 -> 2): 8 frames give one row.
+    const { layout, joints, note } = findLayout({ key: 'fc1.0.weight', fits: (v) => fc1 % seedCnnFeatures(8, v) === 0 });
+    notes.push(note);
+    const perRow = seedCnnFeatures(8, joints);
     const pooled = fc1 / perRow;
     const frames = pooled * 8;
-    notes.push(`frames ${frames} (fc1.0.weight takes ${fc1} = 128 x ${pooled} x 3; any T in ${frames}..${frames + 7} gives that width)`);
+    const columns = perRow / 128;
+    notes.push(`frames ${frames} (fc1.0.weight takes ${fc1} = 128 x ${pooled} x ${columns}; any T in ${frames}..${frames + 7} gives that width)`);
     const norm = normKind(shapes, 'conv1.1');
     notes.push(norm.note('conv1.1'));
-    const options: Record<string, unknown> = { numClasses: classes, frames, ...norm.options };
+    const options: Record<string, unknown> = { numClasses: classes, frames, layout, ...norm.options };
     if (norm.slots !== undefined) options['personMode'] = 'per-person-stats';
     return { options, notes };
   },
-  hcn: (shapes, source) => {
+  hcn: (shapes, source, findLayout) => {
     const classes = dim(shapes, 'fc8.weight', 0, source);
     const frames = dim(shapes, 'conv2.weight', 0, source);
     const channels = dim(shapes, 'conv1.0.weight', 0, source);
+    const { layout, note } = findLayout({ key: 'conv3.0.weight', joints: dim(shapes, 'conv3.0.weight', 1, source) });
     return {
-      options: { numClasses: classes, frames, channels },
+      options: { numClasses: classes, frames, channels, layout },
       notes: [
         `numClasses ${classes} (fc8.weight has ${classes} rows)`,
         `frames ${frames} (conv2 has ${frames} output channels: HCN's window size)`,
         `channels ${channels} (conv1.0.weight has ${channels} rows: out_channel)`,
+        note,
       ],
     };
   },
-  stgcn: (shapes, source) => {
+  stgcn: (shapes, source, findLayout) => {
     const notes: string[] = [];
     const classes = dim(shapes, 'fcn.weight', 0, source);
     notes.push(`numClasses ${classes} (fcn.weight has ${classes} rows)`);
     const inChannels = dim(shapes, 'st_gcn_networks.0.gcn.conv.weight', 1, source);
     notes.push(`inChannels ${inChannels} (st_gcn_networks.0.gcn.conv.weight takes ${inChannels})`);
-    const options: Record<string, unknown> = { numClasses: classes, inChannels, ...dataNormOf(shapes, inChannels, notes, source) };
+    const dataBn = ['data_bn.weight', 'data_bn.running_mean'].find((k) => shapes.has(k));
+    const { layout, joints, note } = shapes.has('A')
+      ? findLayout({ key: 'A', joints: dim(shapes, 'A', 1, source) })
+      : findLayout({ key: dataBn ?? 'A', fits: (v) => dataBn === undefined || dim(shapes, dataBn, 0, source) % (v * inChannels) === 0 });
+    notes.push(note);
+    const options: Record<string, unknown> = { numClasses: classes, inChannels, layout, ...dataNormOf(shapes, joints * inChannels, notes, source) };
     const first = dim(shapes, 'st_gcn_networks.0.tcn.2.weight', 0, source);
     options['width'] = first === 64 ? 'paper' : 'small';
     notes.push(`width '${String(options['width'])}' (the first block has ${first} channels)`);
@@ -88,7 +129,7 @@ const INFERENCES: Record<string, Inference> = {
     notes.push(norm.note('st_gcn_networks.0.tcn.0'));
     return { options: { ...options, ...norm.options }, notes };
   },
-  ctrgcn: (shapes, source) => {
+  ctrgcn: (shapes, source, findLayout) => {
     const notes: string[] = [];
     const classes = dim(shapes, 'fc.weight', 0, source);
     notes.push(`numClasses ${classes} (fc.weight has ${classes} rows)`);
@@ -97,13 +138,18 @@ const INFERENCES: Record<string, Inference> = {
     notes.push(`inChannels ${inChannels}, baseChannels ${base} (l1.gcn1)`);
     const options: Record<string, unknown> = { numClasses: classes, inChannels, baseChannels: base, adaptive: shapes.has('l1.gcn1.PA') };
     notes.push(`adaptive ${String(options['adaptive'])} (l1.gcn1.PA ${options['adaptive'] ? 'present' : 'absent'})`);
-    if (shapes.has('data_bn.weight')) {
-      const width = dim(shapes, 'data_bn.weight', 0, source);
-      const persons = width / (NTU_JOINTS * inChannels);
-      if (!Number.isInteger(persons)) throw new Error(`${source}: data_bn has ${width} channels; CTR-GCN's data_bn takes M x ${NTU_JOINTS} x ${inChannels}`);
+    const width = shapes.has('data_bn.weight') ? dim(shapes, 'data_bn.weight', 0, source) : undefined;
+    const { layout, joints, note } = options['adaptive']
+      ? findLayout({ key: 'l1.gcn1.PA', joints: dim(shapes, 'l1.gcn1.PA', 1, source) })
+      : findLayout({ key: 'data_bn.weight', fits: (v) => width === undefined || width % (v * inChannels) === 0 });
+    options['layout'] = layout;
+    notes.push(note);
+    if (width !== undefined) {
+      const persons = width / (joints * inChannels);
+      if (!Number.isInteger(persons)) throw new Error(`${source}: data_bn has ${width} channels; CTR-GCN's data_bn takes M x ${joints} x ${inChannels}`);
       options['persons'] = persons;
       options['dataNorm'] = true;
-      notes.push(`persons ${persons} (data_bn has ${width} = ${persons} x ${NTU_JOINTS} x ${inChannels} channels)`);
+      notes.push(`persons ${persons} (data_bn has ${width} = ${persons} x ${joints} x ${inChannels} channels)`);
     } else {
       options['dataNorm'] = false;
       notes.push('dataNorm false (no data_bn)');
@@ -115,13 +161,12 @@ const INFERENCES: Record<string, Inference> = {
 };
 
 /** ST-GCN's data_bn: V*C channels is the official (persons folded), M*V*C per person slot. */
-function dataNormOf(shapes: TensorShapes, inChannels: number, notes: string[], source: string): Record<string, unknown> {
+function dataNormOf(shapes: TensorShapes, vc: number, notes: string[], source: string): Record<string, unknown> {
   if (!shapes.has('data_bn.weight') && !shapes.has('data_bn.running_mean')) {
     notes.push("dataNorm 'none' (no data_bn)");
     return { dataNorm: 'none' };
   }
   const width = dim(shapes, shapes.has('data_bn.weight') ? 'data_bn.weight' : 'data_bn.running_mean', 0, source);
-  const vc = NTU_JOINTS * inChannels;
   if (width === vc) {
     notes.push(`dataNorm 'VC' (data_bn has ${width} = V x C channels, persons folded into the batch: the official layout)`);
     return { dataNorm: 'VC' };

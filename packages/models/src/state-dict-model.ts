@@ -1,3 +1,4 @@
+import type { LayoutName } from '@skelnorm/data';
 import { StateDictError, readSafetensors } from '@skelnorm/nn';
 import { createModel, modelInfo, modelNames, type SkeletonModel } from './registry.js';
 import { detectModelName, inferModelOptions, type InferredOptions } from './state-dict-inference.js';
@@ -10,6 +11,8 @@ export interface ModelFromStateDictOptions {
   readonly options?: Readonly<Record<string, unknown>>;
   /** Names the file in messages. Default `state dict`. */
   readonly source?: string;
+  /** The input layout, where the shapes cannot tell (ntu25, ntu25-2d and ntu25-live have the same); default: by the joints V the shapes show. */
+  readonly layout?: LayoutName;
 }
 
 export interface StateDictModel {
@@ -40,7 +43,7 @@ export function modelFromStateDict(bytes: ArrayBuffer | Uint8Array, options: Mod
   if (detected !== undefined && detected !== name) {
     throw new Error(`${source}: this is a state dict of '${detected}' (its keys), not of '${name}'`);
   }
-  const found = inferModelOptions(name, shapes, source);
+  const found = inferModelOptions(name, shapes, source, options.layout);
   const momentum = modelInfo(name).options.some((o) => o.name === 'bnMomentum') && options.options?.['bnMomentum'] === undefined;
   // The doctor reads momentum to judge the running statistics' lag: say that it was assumed.
   const inferred = momentum ? { ...found, notes: [...found.notes, 'bnMomentum 0.1 assumed (PyTorch\'s default; a state dict does not record it)'] } : found;

@@ -6,7 +6,7 @@ import { assertFileOutputFree } from '../run/output-guard.js';
 import { writeFileAtomic } from '../run/run-folder.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadEvalData } from '../training/eval-data.js';
-import { loadModelFile, MODEL_FILE_FLAG } from '../training/model-file.js';
+import { loadModelFile, MODEL_FILE_FLAG, MODEL_LAYOUT_FLAG } from '../training/model-file.js';
 import { sampleScores } from '../training/sample-scores.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
 import { CLIP_FLAGS } from '../training/clip-config.js';
@@ -23,6 +23,7 @@ const FLAGS = {
   'batch-stats': { type: 'boolean', description: 'also evaluate with batch statistics (BatchNorm in train mode, nothing updated)' },
   train: { type: 'boolean', description: 'also evaluate the training split (eval mode)' },
   model: MODEL_FILE_FLAG,
+  layout: MODEL_LAYOUT_FLAG,
   json: { type: 'string', description: 'write the results as JSON to FILE (an existing file is refused unless --force)', placeholder: 'FILE' },
   scores: { type: 'string', description: 'write every test sample\'s eval-mode logits by name as JSON to FILE (for fusion and comparisons; refused if it exists unless --force)', placeholder: 'FILE' },
   force: { type: 'boolean', description: 'replace an existing --json or --scores file' },
@@ -48,7 +49,7 @@ export const command: Command = {
     const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
     if (flags.json && flags.scores && resolve(flags.json) === resolve(flags.scores)) throw new UsageError('--json and --scores name the same file');
     await chooseBackend(flags.backend ?? 'auto', io);
-    const loaded = await loadModelFile(positionals[0]!, { ...(flags.model !== undefined && { model: flags.model }) });
+    const loaded = await loadModelFile(positionals[0]!, { ...(flags.model !== undefined && { model: flags.model }), ...(flags.layout !== undefined && { layout: flags.layout }) });
     // Checked against the file actually read (a run folder's newest checkpoint), so --force never replaces it.
     for (const [flag, path] of [['--json', flags.json], ['--scores', flags.scores]] as const) {
       if (path) await assertFileOutputFree(path, { force: flags.force, flag, inputs: [loaded.path] });

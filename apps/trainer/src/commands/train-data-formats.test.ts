@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli.js';
 import { captureIO } from '../test-support/capture-io.js';
+import { writePlainStateDict } from '../test-support/plain-state-dict.js';
+import { resolveCheckpointPath } from '../training/model-file.js';
 
 // Other projects' preprocessed NTU data, made by numpy and pickle themselves (Debian's
 // python3-numpy, installed by `.ci/run`): a missing numpy fails these tests, never skips them.
@@ -13,7 +15,8 @@ const python = '/usr/bin/python3';
 
 /**
  * Tiny data of 3 classes that a seed CNN learns a little in one epoch: per class a fixed pose plus
- * noise, T = 16. ST-GCN: `train_`/`val_data_joint.npy` (N, 3, T, 25, 2) + `_label.pkl`; CTR-GCN:
+ * noise, T = 16. ST-GCN: `train_`/`val_data_joint.npy` (N, 3, T, 25, 2) + `_label.pkl` (and in
+ * `coco17/` the same with V = 17, as a 2D pose estimator's keypoints come); CTR-GCN:
  * `data.npz` with x (N, T, 150) and one-hot y (N, 3), the same samples in its layout.
  */
 const SCRIPT = `
@@ -28,11 +31,14 @@ def split(n, first):
     names = ['S001C001P%03dR001A%03d.skeleton' % (first + i, labels[i] + 1) for i in range(n)]
     return data.astype(np.float32), names, labels
 os.makedirs(root + '/stgcn')
+os.makedirs(root + '/coco17')
 for part, n, first in (('train', 24, 1), ('val', 12, 50)):
     data, names, labels = split(n, first)
     np.save('%s/stgcn/%s_data_joint.npy' % (root, part), data)
-    with open('%s/stgcn/%s_label.pkl' % (root, part), 'wb') as f:
-        pickle.dump((names, list(labels)), f)
+    np.save('%s/coco17/%s_data_joint.npy' % (root, part), np.ascontiguousarray(data[:, :, :, :17]))
+    for folder in ('stgcn', 'coco17'):
+        with open('%s/%s/%s_label.pkl' % (root, folder, part), 'wb') as f:
+            pickle.dump((names, list(labels)), f)
     if part == 'train': x_train, y_train = data.transpose(0, 2, 4, 3, 1).reshape(n, 16, 150), np.eye(3)[labels]
     else: x_test, y_test = data.transpose(0, 2, 4, 3, 1).reshape(n, 16, 150), np.eye(3)[labels]
 np.savez(root + '/data.npz', x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
@@ -103,4 +109,34 @@ describe('skelnorm train/eval --data with ST-GCN and CTR-GCN data', () => {
       expect(files).toEqual([]);
     }
   });
+
+  it('trains --layout coco17 on (N, 3, T, 17, M) keypoints and evaluates; without the layout it is refused, naming the one that fits', async () => {
+    const run = join(root, 'run-coco17');
+    const io = captureIO();
+    expect(await main(['train', ...RUN, '--layout', 'coco17', '--data', join(root, 'coco17'), '--out', run], io)).toBe(0);
+    expect(io.stdout.join('\n')).toMatch(/^data: .*coco17 \(ST-GCN train_data_joint\.npy \(24, 3, 16, 17, 2\) \+ train_label\.pkl, .*: 24 train \/ 12 test/m);
+    expect(JSON.parse(await readFile(join(run, 'config.json'), 'utf8'))).toMatchObject({ layout: 'coco17', data: { kind: 'dir' } });
+    const evalIO = captureIO();
+    expect(await main(['eval', run, '--backend', 'wasm'], evalIO)).toBe(0);
+    expect(evalIO.stdout.join('\n')).toMatch(/^test \(eval mode\): top-1 \d+\.\d%, top-5 .* on 12 samples/m);
+
+    // Stripped to a plain state dict, the shapes say coco17 (fc1's 512 columns fit 17 joints only).
+    const plain = join(root, 'coco17.safetensors');
+    await writePlainStateDict(await resolveCheckpointPath(run), plain);
+    const plainIO = captureIO();
+    expect(await main(['eval', plain, '--backend', 'wasm', '--data', join(root, 'coco17')], plainIO)).toBe(0);
+    expect(plainIO.stdout.join('\n')).toMatch(/layout 'coco17' \('fc1\.0\.weight' shows V=17\)/);
+    expect(plainIO.stdout.join('\n')).toMatch(/^test \(eval mode\): top-1 \d+\.\d%, top-5 .* on 12 samples/m);
+    expect(plainIO.stdout.find((l) => l.startsWith('test (eval mode)'))).toBe(evalIO.stdout.find((l) => l.startsWith('test (eval mode)')));
+    const hint = captureIO();
+    expect(await main(['eval', plain, '--backend', 'wasm', '--data', join(root, 'coco17'), '--layout', 'ntu25-2d'], hint)).not.toBe(0);
+    expect(hint.stderr.join('\n')).toMatch(/coco17\.safetensors: 'fc1\.0\.weight' shows V=17 joints; layout ntu25-2d has 25/);
+
+    const refused = captureIO();
+    expect(await main(['train', ...RUN, '--data', join(root, 'coco17'), '--out', join(root, 'never')], refused)).toBe(2);
+    expect(refused.stderr.join('\n')).toMatch(/--data .*coco17: sample S001C001P001R001A001\.skeleton has V=17, C=3; layout ntu25 expects V=25 .*; give --layout coco17/);
+    const wrong = captureIO();
+    expect(await main(['train', ...RUN, '--layout', 'ntu25-2d', '--data', join(root, 'coco17'), '--out', join(root, 'never')], wrong)).toBe(2);
+    expect(wrong.stderr.join('\n')).toMatch(/layout ntu25-2d expects V=25 .*; give --layout coco17/);
+  }, 120_000);
 });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { LayoutName } from '@skelnorm/data';
 import { readTrainerState } from '@skelnorm/trainer';
 import { FileCheckpointStore } from '@skelnorm/trainer/node';
 import { formatFlags, parseFlags } from '../args/flags.js';
@@ -263,7 +264,7 @@ const RUN_DECIDED = new Set(['numClasses', 'frames', 'seed']);
  * from its shapes); model flags given explicitly still apply on top.
  */
 async function startingFrom(path: string, flags: ParsedFlags<typeof FLAGS>, config: TrainConfig, io: CommandIO): Promise<TrainConfig> {
-  const loaded = await loadModelFile(path, { ...(flags.model !== undefined && { model: flags.model }) });
+  const loaded = await loadModelFile(path, { ...(flags.model !== undefined && { model: flags.model }), ...(flags.layout !== undefined && { layout: flags.layout }) });
   try {
     for (const line of loaded.inferred ?? []) io.out(line);
     const fromFile = Object.fromEntries(Object.entries(loaded.model.config).filter(([k]) => !RUN_DECIDED.has(k)));
@@ -271,7 +272,10 @@ async function startingFrom(path: string, flags: ParsedFlags<typeof FLAGS>, conf
     io.out(`init: ${loaded.model.modelName} from ${loaded.path}`);
     // A model whose weights fix the frames (the CNNs' first fully connected layer) takes them from the file.
     const frames = flags.frames === undefined && typeof loaded.model.config.frames === 'number' ? loaded.model.config.frames : config.frames;
-    return { ...config, frames, model: loaded.model.modelName, modelOptions: { ...fromFile, ...explicit }, init: path };
+    // The data takes the model's layout (a coco17 model trains on COCO keypoints); loadModelFile refused a --layout that differs.
+    const layout = loaded.model.config['layout'];
+    const { layout: _data, ...rest } = config;
+    return { ...rest, ...(typeof layout === 'string' && layout !== 'ntu25' ? { layout: layout as LayoutName } : {}), frames, model: loaded.model.modelName, modelOptions: { ...fromFile, ...explicit }, init: path };
   } finally {
     loaded.model.dispose();
   }

@@ -1,3 +1,4 @@
+import type { LayoutName } from '@skelnorm/data';
 import type { CommandIO } from '../command.js';
 import { UsageError } from '../command.js';
 import { evalClipConfig, type ClipFlags } from './clip-config.js';
@@ -41,7 +42,9 @@ export function withDataFlags(
   }
   // A plain weights file: the data must fit the model's input (its frames).
   const frames = typeof modelConfig.frames === 'number' ? modelConfig.frames : 64;
-  const base = config ?? ({ frames, batchSize: 32, evalBatchSize: 64, split: 'ntu60-xsub' } as TrainConfig);
+  // ...and its layout (coco17 reads 17 keypoints).
+  const layout = typeof modelConfig.layout === 'string' && modelConfig.layout !== 'ntu25' ? { layout: modelConfig.layout as LayoutName } : {};
+  const base = config ?? ({ frames, batchSize: 32, evalBatchSize: 64, split: 'ntu60-xsub', ...layout } as TrainConfig);
   return {
     ...base,
     ...(data !== undefined ? { data: { kind: 'dir' as const, path: data } } : {}),

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { actionLabel, checkSampleLabels, describeAction, sampleNameOf, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
+import { actionLabel, checkSampleLabels, describeAction, sampleNameOf, type LayoutName, type PackTransformOptions, type SkeletonSample } from '@skelnorm/data';
 import {
   findMissingSkeletonLists, isSampleCacheFile, isStgcnDataFileName, listSkeletonFiles, openSampleCache, packSkeletonFiles, readCtrgcnNpz, readMissingSkeletonLists,
   readStgcnJointData, readStgcnNpy, type PresplitSamples,
@@ -25,9 +25,10 @@ const CACHE_SUFFIXES = ['.skcache', '.cache', '.bin'];
  * `<split>_label.pkl`, a folder with the train/val pair or one data file), CTR-GCN's `.npz` (a file,
  * or the one in a folder), or a folder of `.skeleton` files (read, packed to T frames; the official
  * missing-skeleton list is honoured when one is found beside them). ST-GCN and CTR-GCN data bring
- * their own train/test split.
+ * their own train/test split. `.skeleton` files are packed for `layout`; the other formats hold
+ * samples already packed, whose V and C the caller checks against the layout.
  */
-export async function loadSampleFolder(path: string, frames: number, io?: CommandIO, transform: PackTransformOptions = {}): Promise<SampleFolder> {
+export async function loadSampleFolder(path: string, frames: number, io?: CommandIO, transform: PackTransformOptions = {}, layout: LayoutName = 'ntu25'): Promise<SampleFolder> {
   const repack = (what: string): never => {
     throw new UsageError(`--data ${path}: ${what} holds samples already packed with their own preprocessing; --coords applies to .skeleton files and the synthetic set`);
   };
@@ -53,7 +54,7 @@ export async function loadSampleFolder(path: string, frames: number, io?: Comman
   if (archives.length > 1) throw new UsageError(`--data ${path}: ${archives.length} .npz files (${archives.join(', ')}); give the one to use as --data FILE`);
   if (archives.length === 1) return customTransform ? repack('CTR-GCN data') : loadPresplit(join(path, archives[0]!), readCtrgcnNpz);
   const files = await listSkeletonFiles([path]);
-  if (files.length > 0) return loadSkeletonFiles(path, files, frames, transform, io);
+  if (files.length > 0) return loadSkeletonFiles(path, files, { frames, transform, layout }, io);
   // No .skeleton files: a sample cache, if exactly one file here is one (a `.bin` of anything
   // else, or a `.cache/` folder, is not taken for one).
   const candidates: string[] = [];
@@ -119,14 +120,19 @@ function actionOf(name: string): number | undefined {
   }
 }
 
-async function loadSkeletonFiles(folder: string, files: string[], frames: number, transform: PackTransformOptions, io?: CommandIO): Promise<SampleFolder> {
+async function loadSkeletonFiles(
+  folder: string,
+  files: string[],
+  pack: { readonly frames: number; readonly transform: PackTransformOptions; readonly layout: LayoutName },
+  io?: CommandIO,
+): Promise<SampleFolder> {
   const lists = await findMissingSkeletonLists([folder]);
   const missing = lists.length > 0 ? await readMissingSkeletonLists(lists) : new Set<string>();
   if (lists.length === 0) io?.out(`data: no missing-skeleton list found near ${folder}; keeping every file`);
   const samples: SkeletonSample[] = [];
   const bad: string[] = [];
   let skipped = 0;
-  for await (const outcome of packSkeletonFiles(files, { frames, missingSkeletons: missing, transform })) {
+  for await (const outcome of packSkeletonFiles(files, { ...pack, missingSkeletons: missing })) {
     if ('sample' in outcome) samples.push(outcome.sample);
     else if ('error' in outcome) bad.push(outcome.error.message);
     else skipped++;

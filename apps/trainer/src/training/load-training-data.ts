@@ -1,4 +1,4 @@
-import { builtinSyntheticNtu, layoutByName, selectSplit, skeletonStream, streamOptionsOf, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
+import { assertSampleFitsLayout, builtinSyntheticNtu, layoutByName, layoutNames, layouts, selectSplit, skeletonStream, streamOptionsOf, type LayoutName, type NtuBenchmark, type SkeletonSample } from '@skelnorm/data';
 import { UsageError, type CommandIO } from '../command.js';
 import { loadSampleFolder } from './load-sample-folder.js';
 import { assertLayoutFits, type TrainConfig } from './train-config.js';
@@ -52,11 +52,11 @@ async function loadSamples(config: Pick<TrainConfig, 'data' | 'split' | 'frames'
   const coords = camera ? ', camera coordinates' : '';
   const benchmark = config.split as NtuBenchmark;
   if (!BENCHMARKS.includes(benchmark)) throw new UsageError(`unknown split '${config.split}'; one of ${BENCHMARKS.join(', ')}`);
+  const layout = config.layout ?? 'ntu25';
   if (config.data.kind === 'synthetic') {
     const { classes, perClass, seed } = config.data;
     if (classes > 30) throw new UsageError(`--classes: the synthetic set has at most 30 classes, got ${classes}`);
     const started = performance.now();
-    const layout = config.layout ?? 'ntu25';
     const set = builtinSyntheticNtu({ classes, perClass, seed, frames, benchmark, transform, ...(layout !== 'ntu25' ? { layout } : {}) });
     const train = await set.train.toArray();
     const test = await set.test.toArray();
@@ -70,7 +70,8 @@ async function loadSamples(config: Pick<TrainConfig, 'data' | 'split' | 'frames'
       set.classes.map((c) => c.name),
     );
   }
-  const folder = await loadSampleFolder(config.data.path, frames, io, transform);
+  const folder = await loadSampleFolder(config.data.path, frames, io, transform, layout);
+  assertDataFitsLayout(folder.split ? [folder.split.train[0], folder.split.test[0]] : [folder.samples[0]], config.data.path, layout);
   if (folder.split) {
     // The files' own split (ST-GCN, CTR-GCN data); --split names NTU's rule, which they already applied.
     const { train, test, sameSamples } = folder.split;
@@ -80,6 +81,23 @@ async function loadSamples(config: Pick<TrainConfig, 'data' | 'split' | 'frames'
   }
   const { train, test } = splitSamples(folder.samples, benchmark);
   return new TrainingData(train, test, folder.numClasses, `${folder.description}: ${train.length} train / ${test.length} test (${benchmark})${coords}`, folder.classNames);
+}
+
+/**
+ * Refuses `--data` whose samples do not have the layout's V and C (all samples of a source share
+ * them, so the first of each split stands for the rest), naming the file and the layout that fits.
+ */
+function assertDataFitsLayout(samples: readonly (SkeletonSample | undefined)[], path: string, layout: LayoutName): void {
+  for (const sample of samples) {
+    if (sample === undefined) continue;
+    try {
+      assertSampleFitsLayout(sample, layoutByName(layout));
+    } catch (error) {
+      const fits = layoutNames.filter((name) => layouts[name].joints === sample.joints && layouts[name].channels === sample.channels);
+      const hint = fits.length > 0 ? `; give --layout ${fits.join(' or ')}` : '';
+      throw new UsageError(`--data ${path}: ${(error as Error).message}${hint}`);
+    }
+  }
 }
 
 function splitSamples(samples: readonly SkeletonSample[], benchmark: NtuBenchmark): { train: SkeletonSample[]; test: SkeletonSample[] } {

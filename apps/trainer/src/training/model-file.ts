@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { layoutNames, type LayoutName } from '@skelnorm/data';
 import { readSafetensors } from '@skelnorm/nn';
 import { createModel, exportTorchCheckpoint, modelFromCheckpoint, modelFromStateDict, modelNames, type SkeletonModel } from '@skelnorm/models';
 import { decodeCheckpoint, disposeCheckpoint, type TrainerState } from '@skelnorm/trainer';
@@ -36,9 +37,18 @@ export const MODEL_FILE_FLAG = {
   placeholder: 'NAME',
 } as const;
 
+/** `--layout` where a command takes a model file: a hint for a plain state dict, a check for a checkpoint. */
+export const MODEL_LAYOUT_FLAG = {
+  type: 'choice',
+  choices: layoutNames,
+  description: "the input layout of a plain PyTorch state dict where its shapes cannot tell (ntu25, ntu25-2d and ntu25-live have the same; default: by the joints its shapes show); a checkpoint's recorded layout must match",
+} as const;
+
 export interface LoadModelFileOptions {
   /** The model of a plain PyTorch state dict (`--model`); default: recognised from its keys. */
   readonly model?: string;
+  /** The input layout (`--layout`): decides a plain state dict's where its shapes cannot; must match a checkpoint's. */
+  readonly layout?: LayoutName;
 }
 
 /**
@@ -82,6 +92,16 @@ export async function resolveCheckpoint(arg: string): Promise<{ path: string; no
  * plain weights file written by `saveModelFile` / `exportTorchCheckpoint` (zoo metadata).
  */
 export async function loadModelFile(arg: string, options: LoadModelFileOptions = {}): Promise<LoadedModel> {
+  const loaded = await loadModelFileAnyLayout(arg, options);
+  const layout = typeof loaded.model.config['layout'] === 'string' ? loaded.model.config['layout'] : 'ntu25';
+  if (options.layout !== undefined && options.layout !== layout) {
+    loaded.model.dispose();
+    throw new UsageError(`${loaded.path}: its model takes layout ${layout}; --layout ${options.layout} does not fit it`);
+  }
+  return loaded;
+}
+
+async function loadModelFileAnyLayout(arg: string, options: LoadModelFileOptions): Promise<LoadedModel> {
   const resolved = await resolveCheckpoint(arg);
   const { path, notes } = resolved;
   const bytes = resolved.bytes ?? new Uint8Array(await readFile(path));
@@ -91,7 +111,7 @@ export async function loadModelFile(arg: string, options: LoadModelFileOptions =
     throw new UsageError(`${path} holds a '${recorded}' model (its metadata); --model ${options.model} does not fit it`);
   }
   if (recorded === undefined) {
-    const { model, inferred } = modelFromStateDict(bytes, { source: path, ...(options.model !== undefined && { model: options.model }) });
+    const { model, inferred } = modelFromStateDict(bytes, { source: path, ...(options.model !== undefined && { model: options.model }), ...(options.layout !== undefined && { layout: options.layout }) });
     const how = inferred.detected ? `recognised as ${inferred.name} by its keys` : `--model ${inferred.name}`;
     return { model, config: undefined, state: undefined, path, notes, inferred: [`a plain PyTorch state dict (${how}); inferred from its shapes:`, ...inferred.notes.map((n) => `  ${n}`)] };
   }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { layoutNames, type LayoutName } from '@skelnorm/data';
-import { modelNames } from '@skelnorm/models';
+import { modelInfo, modelNames, parseOptionAssignments } from '@skelnorm/models';
 import type { LrScheduleSpec, OptimizerSpec } from '@skelnorm/trainer';
 import { UsageError } from '../command.js';
 import type { ParsedFlags } from '../args/flags.js';
@@ -103,6 +103,11 @@ export const TRAINING_FLAGS = {
   model: { type: 'string', description: `model: ${modelNames().join('|')} (default seed-cnn)` },
   norm: { type: 'string', description: 'normalization: none|batch|layer|group|frozen|masked-batch (model default)' },
   'person-mode': { type: 'string', description: 'per-person|per-person-stats|folded (model default)' },
+  'model-option': {
+    type: 'string',
+    description: "any of the model's options by name, checked against it: KEY=VALUE[,KEY=VALUE] (e.g. width=small for stgcn, baseChannels=16 for ctrgcn; an unknown key's error lists the model's options)",
+    placeholder: 'K=V,...',
+  },
   'bn-momentum': { type: 'string', description: "BatchNorm momentum, PyTorch convention, or 'null' for a cumulative average", placeholder: 'M' },
   'no-running-stats': { type: 'boolean', description: 'BatchNorm without running statistics (batch statistics in eval)' },
   dropout: { type: 'number', description: 'dropout probability (model default)', min: 0, max: 0.99, placeholder: 'P' },
@@ -129,7 +134,7 @@ export const TRAINING_FLAGS = {
     choices: COORDINATES,
     description: 'skeleton preprocessing: centred (default: centred on the spine, view-aligned) or camera (Kinect camera coordinates as recorded, as in ST-GCN\'s NTU .npy)',
   },
-  layout: { type: 'choice', choices: layoutNames, description: 'joint layout: ntu25 (default, 3D Kinect), ntu25-2d (colour-image x, y, tracking confidence) or coco17 (x, y, score); the 2D layouts train on the built-in synthetic set\'s projection' },
+  layout: { type: 'choice', choices: layoutNames, description: 'joint layout: ntu25 (default, 3D Kinect), ntu25-2d (colour-image x, y, tracking confidence) or coco17 (x, y, score), ntu25-live (3D, the joints a pose estimator lacks synthesised, for live recognition); the 2D layouts train on the built-in synthetic set\'s projection' },
   frames: { type: 'int', description: `frames T per sample (default ${TRAIN_DEFAULTS.frames})`, min: 8 },
   classes: { type: 'int', description: `synthetic set: classes, 2-30 (default ${TRAIN_DEFAULTS.synthetic.classes})`, min: 2, max: 30 },
   'per-class': { type: 'int', description: `synthetic set: samples per class (default ${TRAIN_DEFAULTS.synthetic.perClass})`, min: 2 },
@@ -162,7 +167,15 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
   const base: Partial<TrainConfig> = preset
     ? { ...commandBase, ...preset, modelOptions: { ...commandBase.modelOptions, ...preset.modelOptions } }
     : commandBase;
+  const model = flags.model ?? base.model ?? TRAIN_DEFAULTS.model;
   const modelOptions: Record<string, unknown> = { ...(base.modelOptions ?? {}) };
+  if (flags['model-option'] !== undefined) {
+    try {
+      Object.assign(modelOptions, parseOptionAssignments(model, modelInfo(model).options, flags['model-option']));
+    } catch (error) {
+      throw new UsageError(`--model-option: ${(error as Error).message}`);
+    }
+  }
   // Flags that would do nothing with the chosen norm are refused rather than ignored.
   const batchNorm = (norm: unknown) => norm === undefined || norm === 'batch' || norm === 'masked-batch';
   if (flags.norm !== undefined && !batchNorm(flags.norm)) {
@@ -215,7 +228,7 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
 
   const layout = flags.layout ?? base.layout ?? 'ntu25';
   const config: TrainConfig = {
-    model: flags.model ?? base.model ?? TRAIN_DEFAULTS.model,
+    model,
     modelOptions,
     data,
     coords: flags.coords ?? base.coords ?? 'centred',
@@ -241,15 +254,14 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
 }
 
 /**
- * Refuses a 2D layout with what only 3D input has: `--data` (its readers hold 3D NTU skeletons),
- * `--coords camera` (Kinect camera coordinates are 3D) and `--augment rotate` (a 3D rotation).
+ * Refuses a 2D layout with what only 3D input has: `--coords camera` (Kinect camera coordinates are
+ * 3D) and `--augment rotate` (a 3D rotation). `--data` is checked against the layout once loaded
+ * (`assertSamplesFitLayout`): its V and C decide.
  */
-export function assertLayoutFits(config: Pick<TrainConfig, 'layout' | 'data' | 'coords' | 'augment'>): void {
+export function assertLayoutFits(config: Pick<TrainConfig, 'layout' | 'coords' | 'augment'>): void {
   const layout = config.layout ?? 'ntu25';
-  if (layout === 'ntu25') return;
-  if (config.data.kind === 'dir') {
-    throw new UsageError(`--layout ${layout}: --data ${config.data.path} is read as 3D NTU skeletons (ntu25); a 2D layout trains on the built-in synthetic set's ${layout} projection (leave out --data, or use --layout ntu25)`);
-  }
+  // ntu25-live is 3D camera space like ntu25 (its synthesised joints are affine in the others).
+  if (layout === 'ntu25' || layout === 'ntu25-live') return;
   if (config.coords === 'camera') {
     throw new UsageError(`--coords camera keeps Kinect's 3D camera coordinates; --layout ${layout} is 2D (leave out --coords, or use --layout ntu25)`);
   }

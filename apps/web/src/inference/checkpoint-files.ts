@@ -13,6 +13,8 @@ interface RunConfigLike {
   readonly model: string;
   readonly modelOptions?: Readonly<Record<string, unknown>>;
   readonly frames?: number;
+  /** Joint layout of the training data (`skelnorm train --layout`); absent in older runs (ntu25). */
+  readonly layout?: string;
   readonly split?: string;
   readonly data?: { readonly kind?: string; readonly classes?: number };
 }
@@ -28,6 +30,8 @@ export interface LoadedCheckpoint {
   readonly frames: number;
   readonly persons: number;
   readonly numClasses: number;
+  /** The input layout the model was built for (its `layout` option, else the run's), if recorded. */
+  readonly layout: string | undefined;
   /** Name of an output class. */
   readonly className: (index: number) => string;
   /** The model's class index of an NTU action number (1-120), when it has one. */
@@ -98,6 +102,7 @@ function modelFromRunConfig(config: RunConfigLike): SkeletonModel {
   const known = new Set(modelInfo(config.model).options.map((o) => o.name));
   const options: Record<string, unknown> = { ...(config.modelOptions ?? {}) };
   if (known.has('frames') && typeof config.frames === 'number' && options['frames'] === undefined) options['frames'] = config.frames;
+  if (known.has('layout') && typeof config.layout === 'string' && options['layout'] === undefined) options['layout'] = config.layout;
   if (known.has('numClasses') && options['numClasses'] === undefined) options['numClasses'] = numClassesOf(config);
   return createModel(config.model, options);
 }
@@ -167,7 +172,9 @@ export async function loadCheckpointFiles(files: readonly File[]): Promise<Loade
   const data = runConfig?.data ?? (parseJsonRecord(metadata['data']) as RunConfigLike['data'] | undefined);
   model.eval();
   const shape = inputShapeOf(model);
+  const layout = typeof model.config['layout'] === 'string' ? model.config['layout'] : runConfig?.layout;
   return {
+    layout,
     model,
     source,
     description: `${model.modelName} (${summarizeOptions(model)})${progress}`,

@@ -26,13 +26,13 @@ export function findChromium(): string | undefined {
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-/** Launches headless Chromium; throws with what to install when there is none. */
-export async function launchChromium(): Promise<Browser> {
+/** Launches headless Chromium (with {@link chromiumArgs} and `extraArgs`); throws with what to install when there is none. */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   const executablePath = findChromium();
   if (executablePath === undefined) {
     throw new Error(
       `No Chromium found (SKELNORM_CHROMIUM=${process.env['SKELNORM_CHROMIUM'] ?? '(unset)'}, ${CANDIDATES.join(', ')}). Install Debian's 'chromium' package or set SKELNORM_CHROMIUM.`,
     );
   }
-  return chromium.launch({ executablePath, args: [...chromiumArgs] });
+  return chromium.launch({ executablePath, args: [...chromiumArgs, ...extraArgs] });
 }

@@ -1,16 +1,22 @@
 import { Dataset } from '../dataset.js';
-import { packSkeleton, type PackSkeletonOptions } from '../pack-skeleton.js';
+import { packSkeletonAs, skeletonFieldsFor, type PackAnyLayoutOptions } from '../pack-by-layout.js';
 import { sampleNameOf } from '../sample-name.js';
 import type { SkeletonSample } from '../skeleton-sample.js';
 import { splitOf, type NtuBenchmark, type SplitPart } from '../splits.js';
 import { findMissingSkeletonLists, readMissingSkeletonLists } from './missing-skeleton-file.js';
 import { listSkeletonFiles, readSkeletonFile } from './skeleton-files.js';
 
-/** Options shared by the file-reading packers: everything of `packSkeleton` but a fixed label. */
-export type PackFilesOptions = Omit<PackSkeletonOptions, 'label'> & {
+/** Options shared by the file-reading packers: everything of `packSkeletonAs` (any layout) but a fixed label. */
+export type PackFilesOptions = Omit<PackAnyLayoutOptions, 'label'> & {
   /** Label of a file; default the action number in its name minus 1. */
   readonly labelOf?: (file: string) => number;
 };
+
+/** One file read with the fields its layout needs and packed for it. */
+async function packFile(file: string, options: PackFilesOptions): Promise<SkeletonSample> {
+  const parsed = await readSkeletonFile(file, { fields: skeletonFieldsFor(options.layout) });
+  return packSkeletonAs(parsed, { ...options, label: options.labelOf?.(file) });
+}
 
 /**
  * A lazy dataset over `.skeleton` files: each file is read, parsed and packed when its element is
@@ -20,8 +26,7 @@ export type PackFilesOptions = Omit<PackSkeletonOptions, 'label'> & {
 export function skeletonFileDataset(files: readonly string[], options: PackFilesOptions = {}): Dataset<SkeletonSample> {
   const list = [...files];
   return Dataset.fromIndexed(list.length, async (i) => {
-    const file = list[i]!;
-    return packSkeleton(await readSkeletonFile(file), { ...options, label: options.labelOf?.(file) });
+    return packFile(list[i]!, options);
   });
 }
 
@@ -99,8 +104,7 @@ export async function* packSkeletonFiles(files: readonly string[], options: Pack
       continue;
     }
     try {
-      const parsed = await readSkeletonFile(file);
-      yield { file, sample: packSkeleton(parsed, { ...options, label: options.labelOf?.(file) }) };
+      yield { file, sample: await packFile(file, options) };
     } catch (error) {
       if (options.strict) throw error;
       yield { file, error: error instanceof Error ? error : new Error(String(error)) };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { listSkeletonFiles, ntuDataset, packSkeletonFiles, readSkeletonFile, resolveMissingSkeletons } from './index.js';
+import { packSkeleton2d } from '../pack-skeleton-2d.js';
 import { ntuSamplesDir, realSamplePath } from '../test-support/ntu-samples.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'skelnorm-files-'));
@@ -48,5 +49,20 @@ describe('reading folders of .skeleton files', () => {
       for await (const o of packSkeletonFiles(files, { strict: true })) void o;
     };
     await expect(strict()).rejects.toThrow(/S001C001P002R001A002.skeleton:1:/);
+  });
+
+  it.each(['ntu25-2d', 'coco17'] as const)('packs each file for the %s layout: the colour fields read, the 2D packer applied', async (layout) => {
+    const path = realSamplePath('S001C003P008R002A058');
+    const outcomes = [];
+    for await (const o of packSkeletonFiles([path], { frames: 16, layout })) outcomes.push(o);
+    const packed = outcomes[0]!;
+    if (!('sample' in packed)) throw new Error(`not packed: ${JSON.stringify(packed)}`);
+    const direct = packSkeleton2d(await readSkeletonFile(path, { fields: 'all' }), { layout, frames: 16 });
+    expect([packed.sample.joints, packed.sample.channels]).toEqual([layout === 'coco17' ? 17 : 25, 3]);
+    expect(packed.sample.data).toEqual(direct.data);
+    expect(Array.from(packed.sample.personMask)).toEqual([1, 1]);
+    // Image-normalized coordinates, not metres around the spine.
+    expect(Math.max(...packed.sample.data.map(Math.abs))).toBeLessThanOrEqual(1);
+    expect(packed.sample.data.some((v) => Math.abs(v) > 0.2)).toBe(true);
   });
 });

@@ -79,13 +79,26 @@ describe('readStgcnJointData', () => {
     expect([set2.train.length, set2.test.length]).toEqual([2, 2]);
   });
 
+  it('reads COCO-17 keypoints (N, 3, T, 17, M) from a 2D pose estimator as V = 17 samples', async () => {
+    const folder = writeStgcn(join(root, 'coco17'), { train: { n: 3 }, val: { n: 2 } }, 'data = np.ascontiguousarray(data[:, :, :, :17])');
+    const set = await readStgcnJointData(folder);
+    const all = expected(folder, 'train');
+    expect(all.length).toBe(3 * 2 * 6 * 17 * 3);
+    set.train.forEach((s, i) => {
+      expect([s.persons, s.frames, s.joints, s.channels]).toEqual([2, 6, 17, 3]);
+      expect(s.data).toEqual(all.subarray(i * s.data.length, (i + 1) * s.data.length));
+    });
+    expect(set.description).toBe('ST-GCN train_data_joint.npy (3, 3, 6, 17, 2) + train_label.pkl, val_data_joint.npy (2, 3, 6, 17, 2) + val_label.pkl');
+  });
+
   const BAD: [string, Record<string, { n: number }>, string, (folder: string) => void, RegExp][] = [
     ['one label too few', { train: { n: 4 }, val: { n: 2 } }, "if split == 'train': names, labels = names[:3], labels[:3]", () => {}, /train_label\.pkl: 3 labels for the 4 samples of .*train_data_joint\.npy; expected one per sample/],
     ['a label beyond NTU\'s 120 classes', { train: { n: 4 }, val: { n: 2 } }, "if split == 'val': labels[1] = 120", () => {}, /val_label\.pkl: sample 1 \(S001C002P002R001A002\.skeleton\): label 120 is beyond the 120 classes/],
     ['a negative label', { train: { n: 4 }, val: { n: 2 } }, "if split == 'train': labels[2] = -1", () => {}, /train_label\.pkl: sample 2 .*label -1 is not a class index/],
     ['a repeated name', { train: { n: 4 }, val: { n: 2 } }, "if split == 'train': names[3] = names[1]", () => {}, /train_label\.pkl: sample_name\[3\] "S001C001P002R001A002\.skeleton" repeats sample_name\[1\]; expected unique names/],
     ['numpy int64 labels', { train: { n: 4 }, val: { n: 2 } }, "if split == 'train': labels = [np.int64(x) for x in labels]", () => {}, /train_label\.pkl: byte \d+: opcode STACK_GLOBAL \(a reference to the class numpy\._?core\.multiarray\.scalar\).*list\(map\(int, labels\)\)/],
-    ['18 joints (a COCO skeleton)', { train: { n: 4 }, val: { n: 2 } }, "if split == 'train': data = data[:, :, :, :18]", () => {}, /train_data_joint\.npy: <f4 \(4, 3, 6, 18, 2\); expected float32 \(<f4, C order\) of shape \(N, 3, T, 25, M\)/],
+    ['18 joints (OpenPose, no layout of ours)', { train: { n: 4 }, val: { n: 2 } }, "if split == 'train': data = data[:, :, :, :18]", () => {}, /train_data_joint\.npy: <f4 \(4, 3, 6, 18, 2\); expected float32 \(<f4, C order\) of shape \(N, 3, T, V, M\).* with V = 25 \(NTU joints.*\) or 17 \(COCO keypoints: x, y, score\)/],
+    ['2 channels (x, y without a score)', { train: { n: 4 }, val: { n: 2 } }, "if split == 'val': data = data[:, :2]", () => {}, /val_data_joint\.npy: <f4 \(2, 2, 6, 25, 2\); expected float32 \(<f4, C order\) of shape \(N, 3, T, V, M\)/],
     ['float64 data', { train: { n: 4 }, val: { n: 2 } }, "if split == 'val': data = data.astype(np.float64)", () => {}, /val_data_joint\.npy: <f8 \(2, 3, 6, 25, 2\); expected float32/],
     ['a NaN coordinate', { train: { n: 4 }, val: { n: 2 } }, "if split == 'train': data[2, 1, 3, 4, 0] = np.nan", () => {}, /train_data_joint\.npy: sample 2 \(S001C001P003R001A003\.skeleton\) holds NaN at \(c=1, t=3, v=4, m=0\); coordinates must be finite/],
     ['splits of different T', { train: { n: 4 }, val: { n: 2 } }, "if split == 'val': data = data[:, :, :5]", () => {}, /val_data_joint\.npy: \(C, T, V, M\) = \(3, 5, 25, 2\) but .*train_data_joint\.npy has \(3, 6, 25, 2\); the two splits must have the same sample shape/],

@@ -11,13 +11,16 @@ import { PickleTuple, describePickleValue, loadRestrictedPickle, type PickleValu
  * ST-GCN's preprocessed NTU data, as `tools/ntu_gendata.py` (st-gcn) and its descendants (2s-AGCN,
  * MS-G3D: `*_data_joint.npy`) write it: per split a float32 `<split>_data.npy` or
  * `<split>_data_joint.npy` of shape `(N, 3, T, 25, M)` and a `<split>_label.pkl` holding
- * `(sample_name, label)`, a list of str and a list of int. `train_*` and `val_*` (or `test_*`) in one
+ * `(sample_name, label)`, a list of str and a list of int. The same pair with V = 17 holds a 2D pose
+ * estimator's COCO keypoints (x, y, score), as PYSKL's 2D NTU data is often exported. `train_*` and `val_*` (or `test_*`) in one
  * folder are the train and test splits.
  */
 
 /** `<split>_data_joint.npy` or `<split>_data.npy`; group 1 is the split's prefix. */
 const DATA_FILE = /^(.+?)_data(?:_joint)?\.npy$/;
 const TEST_PREFIXES = ['val', 'test'];
+/** V of the layouts such files come in: NTU's 25 Kinect joints (3D or 2D), COCO's 17 keypoints (a 2D pose estimator's). */
+const JOINT_COUNTS = [25, 17];
 
 /** True for a file name ST-GCN's tools give a split's data (`train_data_joint.npy`, `val_data.npy`). */
 export function isStgcnDataFileName(name: string): boolean {
@@ -35,7 +38,7 @@ export function stgcnLabelPathOf(dataPath: string): string {
  * Reads ST-GCN data from a folder (the `train_*` pair for training, the `val_*` or `test_*` pair for
  * testing) or from one `<split>_data_joint.npy` (its `<split>_label.pkl` beside it; the one split is
  * then both the training and the test samples). Checks that each label file belongs to its data
- * (one label per sample, unique names), that the data is `(N, 3, T, 25, M)` float32 with finite
+ * (one label per sample, unique names), that the data is `(N, 3, T, 25 or 17, M)` float32 with finite
  * coordinates, that labels are class indices (below 120 for NTU names), and that both splits have
  * the same `(C, T, V, M)`. The label pickle is read by a restricted reader: nothing in it is run.
  *
@@ -100,8 +103,10 @@ async function readStgcnSplit(dataPath: string): Promise<StgcnSplit> {
     await file.read(header, 0, header.length, 0);
     const info = parseNpyHeader(header, dataPath);
     const shape = info.shape;
-    if (info.dtype !== '<f4' || info.fortranOrder || shape.length !== 5 || shape[1] !== 3 || shape[3] !== 25) {
-      throw new Error(`${dataPath}: ${info.dtype}${info.fortranOrder ? ' Fortran-order' : ''} (${shape.join(', ')}); expected float32 (<f4, C order) of shape (N, 3, T, 25, M), ST-GCN's (N, C, T, V, M)`);
+    if (info.dtype !== '<f4' || info.fortranOrder || shape.length !== 5 || shape[1] !== 3 || !JOINT_COUNTS.includes(shape[3]!)) {
+      throw new Error(
+        `${dataPath}: ${info.dtype}${info.fortranOrder ? ' Fortran-order' : ''} (${shape.join(', ')}); expected float32 (<f4, C order) of shape (N, 3, T, V, M), ST-GCN's (N, C, T, V, M), with V = 25 (NTU joints: x, y, z or 2D x, y, confidence) or 17 (COCO keypoints: x, y, score)`,
+      );
     }
     const [n, c, t, v, m] = shape as [number, number, number, number, number];
     if (labels.length !== n) throw new Error(`${labelPath}: ${labels.length} labels for the ${n} samples of ${dataPath}; expected one per sample (the two files do not belong together)`);

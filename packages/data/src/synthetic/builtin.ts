@@ -27,7 +27,9 @@ export interface BuiltinSyntheticNtuOptions {
   /**
    * What the samples hold; default `'ntu25'` (camera-space x, y, z). `'ntu25-2d'`: the Kinect colour
    * coordinates with tracking confidence; `'coco17'`: what a 2D pose estimator would see of the same
-   * 3D bodies (`packSkeleton2d`). The performances are the same for every layout.
+   * 3D bodies (`packSkeleton2d`); `'ntu25-live'`: camera-space x, y, z with the joints that a pose
+   * estimator lacks recomputed (`synthesizeLiveJoints`, inside `packSkeleton`, absent persons stay
+   * zero). The performances are the same for every layout.
    */
   readonly layout?: LayoutName;
 }
@@ -65,8 +67,8 @@ export function syntheticNtuSplits(options: BuiltinSyntheticNtuOptions = {}): { 
     if (part === null) continue;
     const common = { frames: options.frames ?? 64, select: options.select ?? 'energy', label: s.label } as const;
     const packed =
-      layout === 'ntu25'
-        ? packSkeleton(s.file, { ...common, transform: options.transform ?? {} })
+      layout === 'ntu25' || layout === 'ntu25-live'
+        ? packSkeleton(s.file, { ...common, layout, transform: options.transform ?? {} })
         : packSkeleton2d(s.file, { ...common, layout, time: options.transform === false ? 'fit' : (options.transform?.time ?? 'resample') });
     (part === 'train' ? train : test).push(packed);
   }
