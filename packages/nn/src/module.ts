@@ -204,18 +204,16 @@ export abstract class Module {
       for (const [name, { variable, layout }] of entries) {
         const given = dict[name];
         if (!given) continue;
-        let value: tf.Tensor;
-        try {
-          value = tf.tidy(() => {
-            const native = torch && layout ? layout.fromTorch(given) : tf.clone(given);
-            return native.dtype === variable.dtype ? native : tf.cast(native, variable.dtype);
-          });
-        } catch {
-          // A tensor of the wrong rank cannot even be converted from PyTorch layout: say so as a
-          // mis-shaped key, not as a transpose error.
+        // Layout conversions are transposes: a tensor of another rank cannot even be converted, so
+        // it is a mis-shaped key, not a transpose error.
+        if (torch && layout && given.rank !== variable.shape.length) {
           misShaped.push(`${name}: expected a rank-${variable.shape.length} tensor in PyTorch layout, got [${given.shape}]`);
           continue;
         }
+        const value = tf.tidy(() => {
+          const native = torch && layout ? layout.fromTorch(given) : tf.clone(given);
+          return native.dtype === variable.dtype ? native : tf.cast(native, variable.dtype);
+        });
         if (!sameShape(value.shape, variable.shape)) {
           misShaped.push(`${name}: expected [${variable.shape}] (${torch && layout ? 'after conversion from PyTorch layout' : 'native layout'}), got [${value.shape}]`);
           value.dispose();

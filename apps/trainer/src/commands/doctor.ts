@@ -74,8 +74,10 @@ export const command: Command = {
       io.out(`data: ${data.description}`);
       const statsBatch = flags['batch-size'] ?? config.batchSize ?? 32;
       const evalBatch = config.evalBatchSize ?? 64;
+      // Test accuracy as eval reports it: with the run's test clips averaged (uniform sampling).
+      const clips = config.testClips ?? 1;
 
-      const before = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
+      const before = await evaluate(model, data.testBatches(evalBatch, { clips }), { numClasses: data.numClasses });
       const beforeBatchStats = await evaluate(model, data.statisticsBatches('test', statsBatch), { numClasses: data.numClasses, batchStatistics: true });
       // A PyTorch user's file must load back into their unchanged code: keep a copy to repair without
       // changing the architecture if the best repair does.
@@ -86,15 +88,16 @@ export const command: Command = {
       io.out('');
       io.out('repair (no retraining):');
       for (const line of repairSummary(repaired, repaired)) io.out(`  ${line}`);
-      const after = await evaluate(model, data.testBatches(evalBatch), { numClasses: data.numClasses });
+      const after = await evaluate(model, data.testBatches(evalBatch, { clips }), { numClasses: data.numClasses });
       io.out('');
-      io.out(`test accuracy before: ${pct(before.top1)} (eval mode; ${pct(beforeBatchStats.top1)} with batch statistics)`);
+      const clipNote = clips > 1 ? `, ${clips} clips each` : '';
+      io.out(`test accuracy before: ${pct(before.top1)} (eval mode${clipNote}; ${pct(beforeBatchStats.top1)} with batch statistics)`);
       io.out(`test accuracy after:  ${pct(after.top1)} (eval mode, repaired)  ${after.top1 >= before.top1 ? '+' : ''}${((after.top1 - before.top1) * 100).toFixed(1)} points`);
       if (flags.repair && flags.out && unchanged && repaired.converted.length > 0) {
         const perPerson = perPersonPath(flags.out);
         const kept = await repairOnTrainingData(unchanged, data, statsBatch, evalBatch, { perSlot: false });
         unchanged = kept.model;
-        const keptAfter = await evaluate(unchanged, data.testBatches(evalBatch), { numClasses: data.numClasses });
+        const keptAfter = await evaluate(unchanged, data.testBatches(evalBatch, { clips }), { numClasses: data.numClasses });
         await saveModelFile(flags.out, unchanged, kept.options, undefined);
         await saveModelFile(perPerson, model, repaired.options, undefined);
         io.out(`wrote ${flags.out}: ${kept.chosen} statistics, the same state-dict names as the input (loads with strict=True into the unchanged model); test ${pct(keptAfter.top1)}`);

@@ -45,6 +45,17 @@ describe('train and eval with a stream, uniform sampling and test clips', () => 
     expect(hits / file.samples.length).toBeCloseTo(results.test.top1, 6);
   }, 120_000);
 
+  it("the doctor's test accuracy is eval's: the run's clips averaged", async () => {
+    const evalIO = captureIO({ isTTY: false });
+    expect(await main(['eval', run, '--backend', 'wasm'], evalIO)).toBe(0);
+    const evalTop1 = /^test \(eval mode\): top-1 (\S+),/m.exec(evalIO.stdout.join('\n'))?.[1];
+    const doctorIO = captureIO({ isTTY: false });
+    expect(await main(['doctor', run, '--backend', 'wasm'], doctorIO)).toBe(0);
+    const before = /^test accuracy before: (\S+) \(eval mode, 2 clips each;/m.exec(doctorIO.stdout.join('\n'))?.[1];
+    expect(before).toBeDefined();
+    expect(before).toBe(evalTop1);
+  }, 120_000);
+
   it('refuses another stream or sampling than the run was trained with, naming both', async () => {
     const io = captureIO({ isTTY: false });
     expect(await main(['eval', run, '--backend', 'wasm', '--stream', 'joint'], io)).toBe(2);
