@@ -73,7 +73,7 @@ export const ctrgcnInfo: ModelInfo = {
     { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M' },
     { name: 'inChannels', type: 'integer', default: DEFAULTS.inChannels, min: 1, description: 'input channels C' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
-    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: 'joint layout of the input: ntu25, ntu25-2d or coco17; sets V and the spatial graph' },
+    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: `joint layout of the input: ${layoutNames.join(', ')}; sets V and the spatial graph` },
   ],
 };
 

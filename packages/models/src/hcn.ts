@@ -40,7 +40,7 @@ export const hcnInfo: ModelInfo = {
     { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M' },
     { name: 'dropout', type: 'number', default: DEFAULTS.dropout, min: 0, max: 0.99, description: 'Dropout2d probability' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
-    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: 'joint layout of the input: ntu25, ntu25-2d or coco17; sets V (unless joints is given) and C' },
+    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: `joint layout of the input: ${layoutNames.join(', ')}; sets V (unless joints is given) and C` },
   ],
 };
 

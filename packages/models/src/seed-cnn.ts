@@ -101,7 +101,7 @@ export const seedCnnInfo: ModelInfo = {
     { name: 'persons', type: 'integer', default: DEFAULTS.persons, min: 1, description: 'person slots M of the input' },
     { name: 'seed', type: 'integer', default: DEFAULTS.seed, min: 0, description: 'seed for weight init and dropout' },
     { name: 'personSparse', type: 'boolean', default: DEFAULTS.personSparse, description: 'compute absent (all-zero) persons once, counted with their multiplicity (same numbers as dense)' },
-    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: 'joint layout of the input: ntu25 (3D), ntu25-2d or coco17 (x, y, score); sets V, C and fc1\'s width' },
+    { name: 'layout', type: 'enum', default: DEFAULTS.layout, choices: layoutNames, description: `joint layout of the input: ${layoutNames.join(', ')}; sets V, C and fc1's width` },
   ],
 };
 

@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { syntheticClasses } from '@skelnorm/data';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const cli = join(root, 'apps/trainer/src/test-support/run-cli.ts');
@@ -18,11 +19,14 @@ const run = join(root, 'runs/live-model');
 const served = join(root, 'apps/web/public/models/live');
 
 /**
- * T = 32 (about a second at 30 fps: the live window fills quickly), GroupNorm so that the short
- * run has no BatchNorm running-statistics lag (with the seed's BatchNorm at momentum 0.01 the same
- * run tests at about 10%), 20 epochs of the default 12 classes x 48 samples.
+ * T = 32: as every `skelnorm train` sample, each whole synthetic action (48-163 frames at 30 fps,
+ * median 90, about 3 s) is resampled to T, so a model frame spans about 3 recorded frames: run the
+ * live ring at about 10 fps (`new SkeletonRing({ frames: 32, fps: 10, ... })`) to show it the same
+ * time scale. GroupNorm so that the short run has no BatchNorm running-statistics lag (with the
+ * seed's BatchNorm at momentum 0.01 the same run tests at about 10%). 20 epochs with a cosine
+ * schedule (a steady last epoch) of the default 12 classes x 48 samples.
  */
-const TRAIN = ['--layout', 'ntu25-live', '--model', 'seed-cnn', '--norm', 'group', '--frames', '32', '--epochs', '20', '--backend', 'wasm'];
+const TRAIN = ['--layout', 'ntu25-live', '--model', 'seed-cnn', '--norm', 'group', '--frames', '32', '--epochs', '20', '--schedule', 'cosine', '--backend', 'wasm'];
 
 const args = ['train', ...TRAIN, ...process.argv.slice(2), '--out', run, '--force'];
 const started = performance.now();
@@ -44,6 +48,7 @@ if (!last || !done?.lastEval) throw new Error(`live-model: ${run} has no final c
 
 await mkdir(served, { recursive: true });
 await copyFile(join(run, 'checkpoints', last), join(served, 'model.safetensors'));
+const config = JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { data: { kind: string; classes?: number }; frames: number };
 const summary = {
   command: `skelnorm ${args.map((a) => (a === run ? relative(root, run) : a)).join(' ')}`,
   checkpoint: relative(root, join(run, 'checkpoints', last)),
@@ -51,6 +56,9 @@ const summary = {
   testTop5: done.lastEval.top5,
   testSamples: done.lastEval.count,
   seconds: Math.round(seconds),
+  frames: config.frames,
+  // The checkpoint records the class count, not the names: the synthetic set's, in label order.
+  ...(config.data.kind === 'synthetic' ? { classNames: syntheticClasses(config.data.classes ?? 12).map((c) => c.name) } : {}),
 };
 await writeFile(join(served, 'live-model.json'), JSON.stringify(summary, null, 2) + '\n');
 console.log(

@@ -109,6 +109,10 @@ describe('SkeletonRing', () => {
     expect(ring.toSample().data[0]).toBe(5);
     expect(() => ring.push(200, [new Float32Array(51)])).toThrow(/person 0 has 51 numbers; layout ntu25 expects V \* C = 25 \* 3 = 75/);
     expect(() => ring.push(Number.NaN, [])).toThrow(/finite/);
+    expect(() => ring.push(300, [skeleton((i) => (i === 31 ? Number.NaN : 1))])).toThrow(/person 0, joint 10, channel 1 is NaN at 300 ms/);
+    ring.reset();
+    ring.push(5, [skeleton(() => 1)]); // a new clock after reset
+    expect(ring.filled).toBe(1 / 4);
   });
 
   it('keeps the first M persons of a push and drops the rest', () => {

@@ -81,7 +81,7 @@ export class SkeletonRing {
    * nobody is in view.
    *
    * @throws RangeError when the timestamp is smaller than the previous one (naming both) or not
-   *   finite, or a person's length is not V * C.
+   *   finite, a person's length is not V * C, or a number is not finite.
    */
   push(timestampMs: number, persons: readonly Float32Array[]): void {
     if (!Number.isFinite(timestampMs)) throw new RangeError(`SkeletonRing.push: timestamp must be a finite number of ms, got ${timestampMs}`);
@@ -91,6 +91,8 @@ export class SkeletonRing {
     const size = this.layout.joints * this.layout.channels;
     persons.forEach((p, m) => {
       if (p.length !== size) throw new RangeError(`SkeletonRing.push: person ${m} has ${p.length} numbers; layout ${this.layout.name} expects V * C = ${this.layout.joints} * ${this.layout.channels} = ${size}`);
+      const bad = p.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new RangeError(`SkeletonRing.push: person ${m}, joint ${Math.floor(bad / this.layout.channels)}, channel ${bad % this.layout.channels} is ${p[bad]} at ${timestampMs} ms; expected a finite number`);
     });
     this.lastTimestamp = timestampMs;
     const newest = this.observations.at(-1);
@@ -167,8 +169,9 @@ export class SkeletonRing {
     return preprocessSample(window, { frames: this.frames, layout: this.layout.name, transform: this.transform });
   }
 
-  /** Forgets every skeleton (a new action, a new person, a camera switch). */
+  /** Forgets every skeleton and the last timestamp (a new action, a new person, a new video's clock). */
   reset(): void {
     this.observations = [];
+    this.lastTimestamp = -Infinity;
   }
 }

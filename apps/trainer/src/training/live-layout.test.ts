@@ -43,4 +43,21 @@ describe('the ntu25-live layout in training', () => {
     expect(text).toMatch(/^model: seed-cnn .*"layout":"ntu25-live"/m);
     expect(text).toMatch(/^test \(eval mode\): top-1 \d+\.\d%/m);
   }, 240_000);
+
+  it('--data: .skeleton files are packed with the live synthesis; samples packed elsewhere are refused, saying why', async () => {
+    root ??= await mkdtemp(join(tmpdir(), 'skelnorm-live-'));
+    const files = join(root, 'files');
+    const pack = join(root, 'pack');
+    expect(await main(['synth', '--out', files, '--classes', '3', '--per-class', '8'], captureIO())).toBe(0);
+    expect(await main(['pack', files, '--out', pack, '--frames', '16', '--no-missing'], captureIO())).toBe(0);
+    const data = await loadTrainingData({ data: { kind: 'dir', path: files }, split: 'ntu60-xsub', frames: 16, layout: 'ntu25-live' });
+    const s = data.train[0]!;
+    for (let c = 0; c < 3; c++) {
+      const at = (j: number) => s.data[j * 3 + c]!;
+      expect(at(J.spineShoulder)).toBeCloseTo((at(J.leftShoulder) + at(J.rightShoulder)) / 2, 5);
+    }
+    const io = captureIO({ isTTY: false });
+    expect(await main(['train', '--frames', '16', '--epochs', '1', '--backend', 'wasm', '--workers', '1', '--layout', 'ntu25-live', '--data', pack, '--out', join(root, 'never')], io)).toBe(2);
+    expect(io.stderr.join('\n')).toMatch(/--data .*pack: a pack export holds samples already packed with their own preprocessing; --layout ntu25-live synthesises the joints a pose estimator lacks before centring, from \.skeleton files or the synthetic set/);
+  }, 120_000);
 });

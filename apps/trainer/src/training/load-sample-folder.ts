@@ -29,10 +29,15 @@ const CACHE_SUFFIXES = ['.skcache', '.cache', '.bin'];
  * samples already packed, whose V and C the caller checks against the layout.
  */
 export async function loadSampleFolder(path: string, frames: number, io?: CommandIO, transform: PackTransformOptions = {}, layout: LayoutName = 'ntu25'): Promise<SampleFolder> {
+  // Samples packed elsewhere cannot be preprocessed again: --coords, and ntu25-live (whose missing
+  // joints are synthesised before centring), need .skeleton files or the synthetic set.
   const repack = (what: string): never => {
-    throw new UsageError(`--data ${path}: ${what} holds samples already packed with their own preprocessing; --coords applies to .skeleton files and the synthetic set`);
+    const why = layout === 'ntu25-live'
+      ? '--layout ntu25-live synthesises the joints a pose estimator lacks before centring, from .skeleton files or the synthetic set'
+      : '--coords applies to .skeleton files and the synthetic set';
+    throw new UsageError(`--data ${path}: ${what} holds samples already packed with their own preprocessing; ${why}`);
   };
-  const customTransform = Object.keys(transform).length > 0;
+  const customTransform = Object.keys(transform).length > 0 || layout === 'ntu25-live';
   let info;
   try {
     info = await stat(path);
