@@ -22,6 +22,9 @@ export default defineConfig({
     alias: { '@mediapipe/pose': fileURLToPath(new URL('./src/live/mediapipe-pose-stub.ts', import.meta.url)) },
   },
   server: { headers: crossOriginIsolationHeaders },
+  // The dev server's dependency scan starts at index.html and does not follow `new Worker(new URL(...))`:
+  // without this, the first Live start discovers pose-detection and reloads the page.
+  optimizeDeps: { include: ['@tensorflow-models/pose-detection'] },
   preview: { headers: crossOriginIsolationHeaders },
   build: {
     target: 'es2022',

@@ -34,6 +34,11 @@ export interface GpuAdapterSummary {
 
 const SOFTWARE_RENDERERS = /swiftshader|llvmpipe|lavapipe|softpipe|software|microsoft basic render/i;
 
+/** True for a CPU-emulated GPU's name (SwiftShader, llvmpipe/lavapipe, WARP), in WebGPU's or WebGL's words. */
+export function isSoftwareRenderer(name: string): boolean {
+  return SOFTWARE_RENDERERS.test(name);
+}
+
 /** Reads an adapter's info (whichever API the implementation has) and classifies it. */
 export async function summarizeGpuAdapter(adapter: GpuAdapterLike): Promise<GpuAdapterSummary> {
   const info: GpuAdapterInfo = adapter.info ?? (await adapter.requestAdapterInfo?.()) ?? {};
@@ -44,6 +49,6 @@ export async function summarizeGpuAdapter(adapter: GpuAdapterLike): Promise<GpuA
   const software =
     info.isFallbackAdapter === true ||
     adapter.isFallbackAdapter === true ||
-    SOFTWARE_RENDERERS.test(`${names.join(' ')} ${info.description ?? ''}`);
+    isSoftwareRenderer(`${names.join(' ')} ${info.description ?? ''}`);
   return { description, software };
 }

@@ -20,9 +20,8 @@ const served = join(root, 'apps/web/public/models/live');
 
 /**
  * T = 32: as every `skelnorm train` sample, each whole synthetic action (48-163 frames at 30 fps,
- * median 90, about 3 s) is resampled to T, so a model frame spans about 3 recorded frames: run the
- * live ring at about 10 fps (`new SkeletonRing({ frames: 32, fps: 10, ... })`) to show it the same
- * time scale. GroupNorm so that the short run has no BatchNorm running-statistics lag (with the
+ * median 90, about 3 s) is resampled to T, so a model frame spans about 3 recorded frames: the web
+ * app runs the live ring at `trainedFrameRate(32)` (about 10.7 fps) to show it the same time scale. GroupNorm so that the short run has no BatchNorm running-statistics lag (with the
  * seed's BatchNorm at momentum 0.01 the same run tests at about 10%). 20 epochs with a cosine
  * schedule (a steady last epoch) of the default 12 classes x 48 samples.
  */

@@ -12,3 +12,4 @@ export { COCO17_TO_NTU, NTU_HEAD_FROM_COCO_EARS } from './coco17-ntu-map.js';
 export { coco17ToNtu } from './coco17-to-ntu.js';
 export { SkeletonRing } from './skeleton-ring.js';
 export type { SkeletonRingOptions } from './skeleton-ring.js';
+export { ACTION_SECONDS, trainedFrameRate } from './trained-frame-rate.js';

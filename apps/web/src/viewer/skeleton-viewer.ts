@@ -17,6 +17,8 @@ export interface SkeletonViewerElements {
   readonly yawSlider: HTMLInputElement;
   readonly pitchSlider: HTMLInputElement;
   readonly legend: HTMLElement;
+  /** What the canvas says while there is nothing to show; default: where to drop a file. */
+  readonly emptyText?: string;
 }
 
 /**
@@ -163,7 +165,7 @@ export class SkeletonViewer {
       ctx.fillStyle = '#8893a5';
       ctx.font = '16px system-ui, sans-serif';
       ctx.textAlign = 'center';
-      ctx.fillText('Drop a .skeleton file here, or pick one above', canvas.width / 2, canvas.height / 2);
+      ctx.fillText(this.el.emptyText ?? 'Drop a .skeleton file here, or pick one above', canvas.width / 2, canvas.height / 2);
       return;
     }
     const V = sequence.jointCount;

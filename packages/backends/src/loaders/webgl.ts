@@ -1,6 +1,7 @@
 import { errorSummary, importOptional, isModuleNotFound } from '../optional-import.js';
 import { activate, isBackendRegistered } from './activate.js';
 import { skip, type BackendLoader } from './backend-loader.js';
+import { webglRenderer } from './webgl-renderer.js';
 
 /**
  * `@tensorflow/tfjs-backend-webgl` (browser). Not a dependency of this package: a browser app
@@ -9,7 +10,13 @@ import { skip, type BackendLoader } from './backend-loader.js';
  */
 export const webglLoader: BackendLoader = {
   variant: 'webgl',
-  async load() {
+  async load(context) {
+    // As for WebGPU: a CPU-emulated GPU (headless Chromium's SwiftShader) runs our models about 10x
+    // slower than wasm, so `auto` passes it by; naming webgl still takes it.
+    const renderer = webglRenderer();
+    if (renderer?.software && !context.forced) {
+      return skip(`WebGL renders on ${renderer.name}, a software renderer (slower than wasm; force with prefer: 'webgl')`);
+    }
     if (!isBackendRegistered('webgl')) {
       try {
         await importOptional('@tensorflow/tfjs-backend-webgl');
