@@ -50,6 +50,20 @@ describe('the app in headless Chromium', () => {
     }
   });
 
+  it("auto passes SwiftShader's WebGL and WebGPU by (software renderers, slower than wasm) and says so", async () => {
+    const auto = await openApp(browser, site.url, 'auto');
+    try {
+      const badge = auto.page.locator('#backend-badge');
+      expect(await badge.getAttribute('data-state'), (await badge.getAttribute('title')) ?? '').toBe('ready');
+      expect(await badge.getAttribute('data-backend')).toBe('wasm');
+      const reason = (await auto.page.textContent('#backend-reason')) ?? '';
+      expect(reason).toMatch(/webgl: WebGL renders on .*SwiftShader.*, a software renderer/i);
+      expect(reason).toMatch(/webgpu: .*software renderer/i);
+    } finally {
+      await auto.close();
+    }
+  });
+
   it(`shows ${SAMPLE} (picked with the file input): 70 frames, two persons`, async () => {
     const samplePath = ntuSample(SAMPLE);
     const { page } = app;
