@@ -2,6 +2,7 @@ import { parseSampleName } from '@skelnorm/data';
 import type { SkeletonModel } from '@skelnorm/models';
 import type { ViewerPanel } from '../viewer/viewer-panel.js';
 import { loadCheckpointFiles, type LoadedCheckpoint } from './checkpoint-files.js';
+import { classScoreItem } from './class-score-item.js';
 import { classifySample, prepareSample } from './classify-sample.js';
 
 const byId = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -110,18 +111,9 @@ export class InferencePanel {
       const ms = performance.now() - started;
       const list = byId('top5');
       list.replaceChildren(
-        ...top.map(({ index, probability }) => {
-          const li = document.createElement('li');
-          li.dataset['index'] = String(index);
-          li.dataset['probability'] = String(probability);
-          const bar = document.createElement('span');
-          bar.className = 'bar';
-          bar.style.width = `${Math.max(2, probability * 160)}px`;
-          const prob = document.createElement('span');
-          prob.className = 'prob';
-          prob.textContent = `${(probability * 100).toFixed(1)}%`;
-          li.append(bar, active.className(index), prob);
-          if (index === truth) li.classList.add('truth');
+        ...top.map((score) => {
+          const li = classScoreItem(score, active.className(score.index));
+          if (score.index === truth) li.classList.add('truth');
           return li;
         }),
       );

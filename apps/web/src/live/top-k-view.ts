@@ -1,3 +1,4 @@
+import { classScoreItem } from '../inference/class-score-item.js';
 import type { ClassScore } from '../inference/classify-sample.js';
 
 /** One entry of the history: a top-1 class and how long it stayed on top. */
@@ -24,21 +25,7 @@ export class TopKView {
   ) {}
 
   show(top: readonly ClassScore[], className: (index: number) => string, now: number): void {
-    this.list.replaceChildren(
-      ...top.map(({ index, probability }) => {
-        const li = document.createElement('li');
-        li.dataset['index'] = String(index);
-        li.dataset['probability'] = String(probability);
-        const bar = document.createElement('span');
-        bar.className = 'bar';
-        bar.style.width = `${Math.max(2, probability * 160)}px`;
-        const prob = document.createElement('span');
-        prob.className = 'prob';
-        prob.textContent = `${(probability * 100).toFixed(1)}%`;
-        li.append(bar, className(index), prob);
-        return li;
-      }),
-    );
+    this.list.replaceChildren(...top.map((score) => classScoreItem(score, className(score.index))));
     const best = top[0];
     if (best === undefined) return;
     const last = this.history[0];
