@@ -46,15 +46,26 @@ export interface NpyHeaderInfo {
   readonly dataOffset: number;
 }
 
+/** Bytes before an `.npy` header's dict: magic, version, and the dict's length (2 bytes in version 1.0, 4 after). */
+const prefixLength = (bytes: Uint8Array) => (bytes[6] === 1 ? 10 : 12);
+
+/**
+ * Where an `.npy` file's data starts, from its first 12 bytes (or 10 for version 1.0): what a reader
+ * of a file or stream must have read before {@link parseNpyHeader} can parse the header.
+ */
+export function npyDataOffset(lead: Uint8Array): number {
+  const start = prefixLength(lead);
+  let headerLength = 0;
+  for (let i = start - 1; i >= 8; i--) headerLength = headerLength * 256 + lead[i]!;
+  return start + headerLength;
+}
+
 /** Reads an `.npy` header (versions 1.0-3.0). @throws Error naming `source` if it is not one. */
 export function parseNpyHeader(bytes: Uint8Array, source = '<npy>'): NpyHeaderInfo {
   if (bytes.length < 10 || !MAGIC.every((b, i) => bytes[i] === b)) throw new Error(`${source}: expected the .npy magic \\x93NUMPY at the start`);
-  const major = bytes[6]!;
-  const lengthBytes = major === 1 ? 2 : 4;
-  let headerLength = 0;
-  for (let i = lengthBytes - 1; i >= 0; i--) headerLength = headerLength * 256 + bytes[8 + i]!;
-  const start = 8 + lengthBytes;
-  const dict = new TextDecoder('latin1').decode(bytes.subarray(start, start + headerLength));
+  const start = prefixLength(bytes);
+  const dataOffset = npyDataOffset(bytes);
+  const dict = new TextDecoder('latin1').decode(bytes.subarray(start, dataOffset));
   const descr = /'descr':\s*'([^']+)'/.exec(dict)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(dict)?.[1];
   const shape = /'shape':\s*\(([^)]*)\)/.exec(dict)?.[1];
@@ -63,7 +74,7 @@ export function parseNpyHeader(bytes: Uint8Array, source = '<npy>'): NpyHeaderIn
     dtype: descr,
     fortranOrder: fortran === 'True',
     shape: shape.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number),
-    dataOffset: start + headerLength,
+    dataOffset,
   };
 }
 

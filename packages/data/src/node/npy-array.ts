@@ -1,4 +1,4 @@
-import { parseNpyHeader } from '../npy.js';
+import { npyDataOffset, parseNpyHeader } from '../npy.js';
 
 /**
  * An `.npy` array decoded from bytes (a file read whole, or an `.npz` member): the numeric dtypes
@@ -98,7 +98,7 @@ export async function forEachNpyRow(
     joined.set(chunk, head.length);
     head = joined;
     if (head.length < 12) continue;
-    const headerEnd = head[6] === 1 ? 10 + (head[8]! | (head[9]! << 8)) : 12 + new DataView(head.buffer).getUint32(8, true);
+    const headerEnd = npyDataOffset(head);
     if (head[0] === 0x93 && head.length < headerEnd) continue;
     const info = parseNpyHeader(head.subarray(0, headerEnd), source);
     const kind = kindOf(info, source);

@@ -5,6 +5,7 @@ import { checkSampleLabels } from '../sample-labels.js';
 import { personMaskOf } from '../skeleton-sample.js';
 import type { SkeletonSample } from '../skeleton-sample.js';
 import { removeStaleTemporaries, writeAll, writeFileAtomic, writeFolderAtomic } from './atomic-file.js';
+import { decodeNpy } from './npy-array.js';
 
 /** Options of {@link writeStgcnNpy}. */
 export interface WriteStgcnNpyOptions {
@@ -87,17 +88,11 @@ export async function writeStgcnNpy(
   return { dataPath: join(folder, dataFile), samplesPath: join(folder, samplesFile), shape };
 }
 
-/** Reads a float32 or int32 `.npy` file (C order). */
+/** Reads a float32 or int32 `.npy` file (C order): {@link decodeNpy}'s checks, then the two dtypes. */
 export async function readNpy(path: string): Promise<{ shape: number[]; dtype: string; data: Float32Array | Int32Array }> {
-  const bytes = new Uint8Array(await readFile(path));
-  const info = parseNpyHeader(bytes, path);
-  if (info.fortranOrder) throw new Error(`${path}: Fortran-order arrays are not supported`);
-  const count = info.shape.reduce((a, b) => a * b, 1);
-  const body = bytes.slice(info.dataOffset, info.dataOffset + count * 4);
-  if (body.length !== count * 4) throw new Error(`${path}: truncated .npy (expected ${count * 4} data bytes)`);
-  if (info.dtype === '<f4') return { shape: info.shape, dtype: info.dtype, data: new Float32Array(body.buffer) };
-  if (info.dtype === '<i4') return { shape: info.shape, dtype: info.dtype, data: new Int32Array(body.buffer) };
-  throw new Error(`${path}: dtype ${info.dtype} is not supported (expected <f4 or <i4)`);
+  const { shape, dtype, data } = decodeNpy(new Uint8Array(await readFile(path)), path);
+  if (data instanceof Float32Array || data instanceof Int32Array) return { shape, dtype, data };
+  throw new Error(`${path}: dtype ${dtype} is not supported (expected <f4 or <i4)`);
 }
 
 /** What {@link readStgcnNpy} read. */

@@ -1,6 +1,6 @@
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { fromStgcnLayout, parseNpyHeader } from '../npy.js';
+import { fromStgcnLayout, npyDataOffset, parseNpyHeader } from '../npy.js';
 import { NTU_MAX_CLASSES, checkSampleLabels } from '../sample-labels.js';
 import { isSampleName } from '../sample-name.js';
 import type { SkeletonSample } from '../skeleton-sample.js';
@@ -98,7 +98,7 @@ async function readStgcnSplit(dataPath: string): Promise<StgcnSplit> {
     const fileSize = (await file.stat()).size;
     const lead = new Uint8Array(12);
     await file.read(lead, 0, 12, 0);
-    const headerLength = lead[6] === 1 ? 10 + (lead[8]! | (lead[9]! << 8)) : 12 + new DataView(lead.buffer).getUint32(8, true);
+    const headerLength = npyDataOffset(lead);
     const header = new Uint8Array(Math.min(headerLength, fileSize));
     await file.read(header, 0, header.length, 0);
     const info = parseNpyHeader(header, dataPath);
