@@ -128,6 +128,11 @@ describe('skelnorm train/eval --data with ST-GCN and CTR-GCN data', () => {
     expect(plainIO.stdout.join('\n')).toMatch(/layout 'coco17' \('fc1\.0\.weight' shows V=17\)/);
     expect(plainIO.stdout.join('\n')).toMatch(/^test \(eval mode\): top-1 \d+\.\d%, top-5 .* on 12 samples/m);
     expect(plainIO.stdout.find((l) => l.startsWith('test (eval mode)'))).toBe(evalIO.stdout.find((l) => l.startsWith('test (eval mode)')));
+    // train --init takes the file's layout for its data (before, it kept the ntu25 default and failed on V).
+    const again = join(root, 'run-coco17-init');
+    const initIO = captureIO();
+    expect(await main(['train', ...RUN, '--init', plain, '--data', join(root, 'coco17'), '--out', again], initIO), initIO.text()).toBe(0);
+    expect(JSON.parse(await readFile(join(again, 'config.json'), 'utf8'))).toMatchObject({ layout: 'coco17', init: plain });
     const hint = captureIO();
     expect(await main(['eval', plain, '--backend', 'wasm', '--data', join(root, 'coco17'), '--layout', 'ntu25-2d'], hint)).not.toBe(0);
     expect(hint.stderr.join('\n')).toMatch(/coco17\.safetensors: 'fc1\.0\.weight' shows V=17 joints; layout ntu25-2d has 25/);
