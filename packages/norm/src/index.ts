@@ -59,9 +59,11 @@ export {
 } from './diagnose.js';
 export {
   repair,
+  applyLayerStatistics,
   gapBreakdown,
   type GapBreakdown,
   type LayerRepair,
+  type LayerStatistics,
   type RepairCandidate,
   type RepairOptions,
   type RepairResult,

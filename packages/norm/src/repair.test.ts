@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Conv2d, Generator, Sequential } from '@skelnorm/nn';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchNorm2d, SlotBatchNorm2d, diagnose, recalibrate, repair } from './index.js';
+import { BatchNorm2d, SlotBatchNorm2d, applyLayerStatistics, diagnose, recalibrate, repair, type RepairValidator } from './index.js';
 import { PerPersonModel, exactChannelStats, normal } from './test-support/models.js';
 import { toleranceRatio, useCpu, values } from './test-support/tf.js';
 
@@ -68,6 +68,34 @@ describe('repair', () => {
     expect(toleranceRatio(await values(model.call(all)), evalAll, 1e-2, 1e-3)).toBeLessThanOrEqual(1);
     model.eval();
     expect((await diagnose(model, data)).healthy).toBe(true);
+  });
+
+  it('with per-slot chosen, reports what perSlot: false would keep, and applyLayerStatistics writes exactly that', async () => {
+    const data = [twoPersons(6, 1), twoPersons(4, 2)];
+    const validate = async (m: Parameters<RepairValidator>[0], { batchStatistics }: { batchStatistics: boolean }) => {
+      // Held-out score: how close eval outputs are to the train-mode formula (higher is better).
+      const x = twoPersons(5, 9);
+      const out = await values((m as typeof model).call(x));
+      return { accuracy: batchStatistics ? 1 : 1 / (1 + toleranceRatio(out, expectedOutputs)), loss: 0 };
+    };
+    const { model } = sharedModel();
+    const reference = sharedModel();
+    // Train mode on the held-out batch (a model of its own: train mode moves running statistics).
+    const expectedOutputs = await values(sharedModel().model.train().call(twoPersons(5, 9)));
+    const unchanged = sharedModel().model;
+    const result = await repair(model, data, { validate });
+    expect(result.chosen).toBe('per-slot');
+    const alternative = result.sharedAlternative!;
+    expect(alternative).toBeDefined();
+    const kept = await repair(reference.model, data, { validate, perSlot: false });
+    expect(alternative.chosen).toBe(kept.chosen);
+    expect(alternative.statistics.map((s) => [s.path, s.slot])).toEqual([['stack.1', 0]]);
+    if (alternative.chosen === 'precise') applyLayerStatistics(unchanged, alternative.statistics);
+    const x = twoPersons(4, 5);
+    expect(await values(unchanged.call(x))).toEqual(await values(reference.model.call(x)));
+    expect(() => applyLayerStatistics(unchanged, [{ ...alternative.statistics[0]!, path: 'stack.0' }])).toThrow(/stack\.0 is not a BatchNorm layer with a statistics slot 0/);
+    // Nothing to report where per-slot was not chosen.
+    expect(kept.sharedAlternative).toBeUndefined();
   });
 
   it('skips a shared layer whose calls carry no slot, and says why', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Module } from '@skelnorm/nn';
-import type { BatchNormBase } from './batch-norm-base.js';
+import { BatchNormBase } from './batch-norm-base.js';
 import { buildDiagnosis, type DiagnoseOptions, type DiagnosisReport, type LayerDiagnosis } from './diagnose.js';
 import { toSlotBatchNorm } from './slot-batch-norm.js';
 import { atLayer, observeBatchNorms, writeRunningStatistics, writeStatistics, type LayerObservation, type NormBatch } from './statistics-pass.js';
@@ -107,6 +107,35 @@ export interface RepairResult {
   readonly skipped: { name: string; reason: string }[];
   /** Per BatchNorm layer, in model order. */
   readonly layers: LayerRepair[];
+  /**
+   * Only when `chosen` is 'per-slot': what the repair leaves where the architecture must stay (a
+   * PyTorch user's model, whose state-dict names cannot change), as `perSlot: false` would have
+   * decided it from the same pass: the better of 'running' and 'precise' on the held-out data, and
+   * every tracked layer's exact population statistics. {@link applyLayerStatistics} writes them into
+   * an unchanged copy of the model; no second statistics pass is needed.
+   */
+  readonly sharedAlternative?: { readonly chosen: 'running' | 'precise'; readonly statistics: readonly LayerStatistics[] };
+}
+
+/** Running statistics of one slot of one BatchNorm layer, by the layer's path in the model. */
+export interface LayerStatistics {
+  readonly path: string;
+  readonly slot: number;
+  readonly mean: Float32Array;
+  readonly variance: Float32Array;
+}
+
+/**
+ * Writes `statistics` (e.g. a repair's {@link RepairResult.sharedAlternative}) into the BatchNorm
+ * layers of `model` at their paths. Throws naming a path that is not a BatchNorm layer with that slot.
+ */
+export function applyLayerStatistics(model: Module, statistics: readonly LayerStatistics[]): void {
+  const layers = new Map(model.namedModules().filter((e): e is [string, BatchNormBase] => e[1] instanceof BatchNormBase));
+  for (const { path, slot, mean, variance } of statistics) {
+    const layer = layers.get(path);
+    if (!layer || slot >= layer.numSlots) throw new Error(`applyLayerStatistics: ${path || '(model)'} is not a BatchNorm layer with a statistics slot ${slot}`);
+    atLayer(path, () => writeRunningStatistics(layer, slot, mean, variance));
+  }
 }
 
 /**
@@ -147,6 +176,7 @@ export async function repair<B = NormBatch>(
   let reason: string;
   let root = model;
   let slotted: Conversion[] = [];
+  let preciseStatistics: LayerStatistics[] | undefined;
   try {
     const running = options.validate && (await options.validate(model, { batchStatistics: false }));
     const batchStatistics = options.validate && (await options.validate(model, { batchStatistics: true }));
@@ -157,6 +187,8 @@ export async function repair<B = NormBatch>(
     }
     for (const obs of tracked) atLayer(obs.path, () => writeAll(obs));
     const precise = options.validate && (await options.validate(model, { batchStatistics: false }));
+    // Taken before any layer is converted: the alternative if the architecture must stay.
+    if (convertible.length > 0) preciseStatistics = readStatistics(tracked);
     if (convertible.length > 0 && (options.validate || convertible.some(shared))) {
       slotted = convertible.map((obs) => atLayer(obs.path, () => toPerSlot(obs)));
       root = installed(model, slotted, 'converted');
@@ -213,6 +245,9 @@ export async function repair<B = NormBatch>(
     recalibrated,
     skipped: skipped.filter((s) => shared(s.obs)).map((s) => ({ name: s.obs.path, reason: s.reason })),
     layers,
+    ...(chosen === 'per-slot' && preciseStatistics && {
+      sharedAlternative: { chosen: scores && better(scores.running, scores.precise) ? 'running' : 'precise', statistics: preciseStatistics },
+    }),
   };
 }
 
@@ -301,6 +336,15 @@ function writeAll(obs: LayerObservation): boolean {
   let any = false;
   for (const [slot, moments] of obs.bySlot) if (slot < layer.numSlots && writeStatistics(layer, slot, moments)) any = true;
   return any;
+}
+
+function readStatistics(observations: readonly LayerObservation[]): LayerStatistics[] {
+  return observations.flatMap(({ path, layer }) =>
+    Array.from({ length: layer.numSlots }, (_, slot) => {
+      const s = layer.statistics(slot);
+      return { path, slot, mean: s.runningMean.dataSync() as Float32Array, variance: s.runningVar.dataSync() as Float32Array };
+    }),
+  );
 }
 
 type Snapshot = { layer: BatchNormBase; slot: number; mean: tf.Tensor; variance: tf.Tensor }[];

@@ -1,5 +1,5 @@
 import { evaluate } from '@skelnorm/trainer';
-import type { DiagnosisReport } from '@skelnorm/norm';
+import { applyLayerStatistics, type DiagnosisReport } from '@skelnorm/norm';
 import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { chooseBackend } from '../training/backend-choice.js';
@@ -95,10 +95,12 @@ export const command: Command = {
       io.out(`test accuracy after:  ${pct(after.top1)} (eval mode, repaired)  ${after.top1 >= before.top1 ? '+' : ''}${((after.top1 - before.top1) * 100).toFixed(1)} points`);
       if (flags.repair && flags.out && unchanged && repaired.converted.length > 0) {
         const perPerson = perPersonPath(flags.out);
-        const kept = await repairOnTrainingData(unchanged, data, statsBatch, evalBatch, { perSlot: false });
-        unchanged = kept.model;
+        // The same pass decided what the unchanged architecture keeps: written, not recomputed.
+        const kept = repaired.sharedAlternative;
+        if (kept === undefined) throw new Error('doctor: the per-slot repair reported no shared-statistics alternative');
+        if (kept.chosen === 'precise') applyLayerStatistics(unchanged, kept.statistics);
         const keptAfter = await evaluate(unchanged, data.testBatches(evalBatch, { clips }), { numClasses: data.numClasses });
-        await saveModelFile(flags.out, unchanged, kept.options, undefined);
+        await saveModelFile(flags.out, unchanged, { ...unchanged.config }, undefined);
         await saveModelFile(perPerson, model, repaired.options, undefined);
         io.out(`wrote ${flags.out}: ${kept.chosen} statistics, the same state-dict names as the input (loads with strict=True into the unchanged model); test ${pct(keptAfter.top1)}`);
         io.out(`wrote ${perPerson}: per-person statistics (${repaired.converted.map((c) => c.name).join(', ')}), which the unchanged model cannot hold; test ${pct(after.top1)} (see the README, "Repairing a PyTorch model")`);
