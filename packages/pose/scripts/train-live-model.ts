@@ -1,6 +1,7 @@
 // The small default live model: `skelnorm train --layout ntu25-live` (a seed CNN on the built-in
-// synthetic set with the live synthesis), its final checkpoint copied to the web app's
-// apps/web/public/models/live/model.safetensors (gitignored: build output is never committed).
+// synthetic set with the live synthesis), its model exported (`skelnorm export`: weights without the
+// optimizer state) to the web app's apps/web/public/models/live/model.safetensors (gitignored: build
+// output is never committed).
 //
 //   npm run live-model                      (from the repository root; about 1 minute on 2 cores)
 //   npm run live-model -- --epochs 30       (extra flags go to `skelnorm train` and win)
@@ -8,7 +9,7 @@
 // A dev script, not part of the package: it runs the CLI from sources as a child process (packages
 // never import apps), so it needs the workspace installed, not built.
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticClasses } from '@skelnorm/data';
@@ -28,15 +29,21 @@ const served = join(root, 'apps/web/public/models/live');
 const TRAIN = ['--layout', 'ntu25-live', '--model', 'seed-cnn', '--norm', 'group', '--frames', '32', '--epochs', '20', '--schedule', 'cosine', '--backend', 'wasm'];
 
 const args = ['train', ...TRAIN, ...process.argv.slice(2), '--out', run, '--force'];
-const started = performance.now();
-const code = await new Promise<number>((resolve) => {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...args], { cwd: root, stdio: 'inherit' });
-  child.on('exit', (c) => resolve(c ?? 1));
-});
-if (code !== 0) {
-  console.error(`live-model: skelnorm train exited with ${code}`);
-  process.exit(code);
+
+/** Runs the CLI from sources; exits this script with its code if it fails. */
+async function skelnorm(cliArgs: readonly string[]): Promise<void> {
+  const code = await new Promise<number>((resolve) => {
+    const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', cli, ...cliArgs], { cwd: root, stdio: 'inherit' });
+    child.on('exit', (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) {
+    console.error(`live-model: skelnorm ${cliArgs[0]} exited with ${code}`);
+    process.exit(code);
+  }
 }
+
+const started = performance.now();
+await skelnorm(args);
 const seconds = (performance.now() - started) / 1000;
 
 const metrics = (await readFile(join(run, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -46,7 +53,8 @@ const last = checkpoints.at(-1);
 if (!last || !done?.lastEval) throw new Error(`live-model: ${run} has no final checkpoint or evaluation`);
 
 await mkdir(served, { recursive: true });
-await copyFile(join(run, 'checkpoints', last), join(served, 'model.safetensors'));
+// The model alone (no Adam state): a third of the checkpoint's size for the browser to fetch.
+await skelnorm(['export', run, '--out', join(served, 'model.safetensors'), '--force', '--backend', 'wasm']);
 const config = JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as { data: { kind: string; classes?: number }; frames: number };
 const summary = {
   command: `skelnorm ${args.map((a) => (a === run ? relative(root, run) : a)).join(' ')}`,

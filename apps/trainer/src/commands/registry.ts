@@ -11,6 +11,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   synth: async () => (await import('./synth.js')).command,
   inspect: async () => (await import('./inspect.js')).command,
   pack: async () => (await import('./pack.js')).command,
+  export: async () => (await import('./export.js')).command,
   worker: async () => (await import('./worker.js')).command,
 };
 
