@@ -191,6 +191,6 @@ describe('usage errors', () => {
   it('names unknown commands and lists the known ones', async () => {
     const io = captureIO();
     expect(await main(['trian'], io)).toBe(2);
-    expect(io.stderr.join('\n')).toMatch(/unknown command 'trian'. Commands: ablate, bench, doctor, ensemble, eval, inspect, pack, synth, train, worker/);
+    expect(io.stderr.join('\n')).toMatch(/unknown command 'trian'. Commands: ablate, bench, doctor, ensemble, eval, export, inspect, pack, synth, train, worker/);
   });
 });
