@@ -35,6 +35,11 @@ export interface Layout {
   readonly edges: readonly (readonly [number, number])[];
   /** The graph's centre (ST-GCN's spatial partition measures distances from it). */
   readonly centre: number;
+  /**
+   * 3: camera-space x, y, z (centring, view alignment, rotation and Kinect camera coordinates
+   * apply); 2: image x, y and a confidence (image-normalized instead).
+   */
+  readonly dimensions: 2 | 3;
 }
 
 /** The image size that 2D layouts are normalized by: Kinect v2's colour camera, NTU's videos. */
@@ -57,6 +62,7 @@ const ntu25: Layout = Object.freeze({
   joints: NTU_JOINT_COUNT,
   channels: 3,
   channelNames: Object.freeze(['x', 'y', 'z']),
+  dimensions: 3,
   jointNames: ntuJointNames,
   parents: ntuJointParents,
   edges: ntuStgcnEdges,
@@ -66,7 +72,7 @@ const ntu25: Layout = Object.freeze({
 /** The layouts by name. */
 export const layouts: Readonly<Record<LayoutName, Layout>> = Object.freeze({
   ntu25,
-  'ntu25-2d': Object.freeze({ ...ntu25, name: 'ntu25-2d', channelNames: Object.freeze(['x', 'y', 'confidence']) }),
+  'ntu25-2d': Object.freeze({ ...ntu25, name: 'ntu25-2d', channelNames: Object.freeze(['x', 'y', 'confidence']), dimensions: 2 }),
   'ntu25-live': Object.freeze({ ...ntu25, name: 'ntu25-live' }),
   coco17: Object.freeze({
     name: 'coco17',
@@ -77,6 +83,7 @@ export const layouts: Readonly<Record<LayoutName, Layout>> = Object.freeze({
     parents: cocoKeypointParents,
     edges: bonesOf(cocoKeypointParents),
     centre: CocoKeypoint.nose,
+    dimensions: 2,
   }),
 } satisfies Record<LayoutName, Layout>);
 

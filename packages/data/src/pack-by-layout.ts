@@ -1,4 +1,4 @@
-import type { LayoutName } from './layouts.js';
+import { layouts, type LayoutName } from './layouts.js';
 import { packSkeleton, type PackSkeletonOptions } from './pack-skeleton.js';
 import { packSkeleton2d } from './pack-skeleton-2d.js';
 import type { ParseSkeletonOptions } from './parse-skeleton.js';
@@ -11,7 +11,9 @@ export type PackAnyLayoutOptions = Omit<PackSkeletonOptions, 'layout'> & {
   readonly layout?: LayoutName;
 };
 
-const is2d = (layout: LayoutName): layout is 'ntu25-2d' | 'coco17' => layout === 'ntu25-2d' || layout === 'coco17';
+type Layout3d = NonNullable<PackSkeletonOptions['layout']>;
+type Layout2d = Exclude<LayoutName, Layout3d>;
+const is2d = (layout: LayoutName): layout is Layout2d => layouts[layout].dimensions === 2;
 
 /** The fields a `.skeleton` file must be parsed with for `layout`: the colour coordinates only `ntu25-2d` reads. */
 export function skeletonFieldsFor(layout: LayoutName = 'ntu25'): NonNullable<ParseSkeletonOptions['fields']> {

@@ -1,4 +1,4 @@
-import type { LayoutName } from './layouts.js';
+import { layouts, type LayoutName } from './layouts.js';
 import { synthesizeLiveSample } from './live-joints.js';
 import type { PackTransformOptions } from './pack-skeleton.js';
 import type { SkeletonSample } from './skeleton-sample.js';
@@ -34,7 +34,7 @@ export function preprocessSample(sample: SkeletonSample, options: PreprocessSamp
   const transform = options.transform ?? {};
   if (transform === false) return fitFrames(out, frames);
   if (transform.trimEmptyFrames ?? true) out = trimEmptyFrames(out);
-  if (layout === 'ntu25' || layout === 'ntu25-live') {
+  if (layouts[layout].dimensions === 3) {
     if (transform.centre !== false) out = centreOnJoint(out, transform.centre ?? {});
     if (transform.align !== false) out = alignView(out, transform.align ?? {});
   }

@@ -34,16 +34,15 @@ const JOINT_COUNTS = [...new Set(layoutNames.map((name) => layouts[name].joints)
  */
 function layoutFinder(hint: LayoutName | undefined, source: string): LayoutFinder {
   return ({ key, joints, fits }) => {
-    const found = joints ?? (hint !== undefined && fits?.(layoutByName(hint).joints) ? layoutByName(hint).joints : JOINT_COUNTS.find((v) => fits?.(v)));
+    const fitting = joints !== undefined ? [joints] : JOINT_COUNTS.filter((v) => fits?.(v));
+    const hinted = hint !== undefined ? layoutByName(hint).joints : undefined;
+    const found = hinted !== undefined && fitting.includes(hinted) ? hinted : fitting[0];
     if (found === undefined) throw new Error(`${source}: '${key}' fits none of the layouts' joint counts (${JOINT_COUNTS.join(', ')})`);
     if (hint !== undefined) {
-      if (layoutByName(hint).joints !== found) throw new Error(`${source}: '${key}' shows V=${found} joints; layout ${hint} has ${layoutByName(hint).joints}`);
+      if (hinted !== found) throw new Error(`${source}: '${key}' shows V=${found} joints; layout ${hint} has ${hinted}`);
       return { layout: hint, joints: found, note: `layout '${hint}' (given; '${key}' shows V=${found})` };
     }
-    const same = layoutNames.filter((name) => layouts[name].joints === found);
-    const layout = same[0]!;
-    const others = same.slice(1);
-    const fitting = joints === undefined ? JOINT_COUNTS.filter((v) => fits?.(v)) : [found];
+    const [layout, ...others] = layoutNames.filter((name) => layouts[name].joints === found) as [LayoutName, ...LayoutName[]];
     const evidence = fitting.length > 1 ? `'${key}' fits ${fitting.map((v) => `V=${v}`).join(' and ')}; took ${found}` : `'${key}' shows V=${found}`;
     const alike = others.length ? `; ${others.join(' and ')} ha${others.length === 1 ? 's' : 've'} the same shapes: give the layout if it is one of them` : '';
     return { layout, joints: found, note: `layout '${layout}' (${evidence}${alike})` };

@@ -5,7 +5,7 @@ import { UsageError, type Command, type CommandIO } from '../command.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadTrainingData } from '../training/load-training-data.js';
 import { assertDataFitsModel } from '../training/data-fits-model.js';
-import { loadModelFile, MODEL_FILE_FLAG, MODEL_LAYOUT_FLAG, saveModelFile } from '../training/model-file.js';
+import { loadModelFile, modelFileOptions, MODEL_FILE_FLAG, MODEL_LAYOUT_FLAG, saveModelFile } from '../training/model-file.js';
 import { rebuildModel, type SkeletonModel } from '@skelnorm/models';
 import { assertFileOutputFree } from '../run/output-guard.js';
 import { repairOnTrainingData } from '../training/repair-model.js';
@@ -57,7 +57,7 @@ export const command: Command = {
     if (flags.repair && !flags.out) throw new UsageError('--repair needs --out FILE');
     if (flags.out && !flags.repair) throw new UsageError('--out goes with --repair');
     await chooseBackend(flags.backend ?? 'auto', io);
-    const loaded = await loadModelFile(positionals[0]!, { ...(flags.model !== undefined && { model: flags.model }), ...(flags.layout !== undefined && { layout: flags.layout }) });
+    const loaded = await loadModelFile(positionals[0]!, modelFileOptions(flags));
     for (const note of loaded.notes) io.err(note);
     for (const line of loaded.inferred ?? []) io.out(line);
     let model = loaded.model;

@@ -6,7 +6,7 @@ import { assertFileOutputFree } from '../run/output-guard.js';
 import { writeFileAtomic } from '../run/run-folder.js';
 import { chooseBackend } from '../training/backend-choice.js';
 import { loadEvalData } from '../training/eval-data.js';
-import { loadModelFile, MODEL_FILE_FLAG, MODEL_LAYOUT_FLAG } from '../training/model-file.js';
+import { loadModelFile, modelFileOptions, MODEL_FILE_FLAG, MODEL_LAYOUT_FLAG } from '../training/model-file.js';
 import { sampleScores } from '../training/sample-scores.js';
 import { BACKENDS, TRAINING_FLAGS } from '../training/train-config.js';
 import { CLIP_FLAGS } from '../training/clip-config.js';
@@ -49,7 +49,7 @@ export const command: Command = {
     const { flags, positionals } = parseFlags(args, FLAGS, { positionals: { min: 1, max: 1 } });
     if (flags.json && flags.scores && resolve(flags.json) === resolve(flags.scores)) throw new UsageError('--json and --scores name the same file');
     await chooseBackend(flags.backend ?? 'auto', io);
-    const loaded = await loadModelFile(positionals[0]!, { ...(flags.model !== undefined && { model: flags.model }), ...(flags.layout !== undefined && { layout: flags.layout }) });
+    const loaded = await loadModelFile(positionals[0]!, modelFileOptions(flags));
     // Checked against the file actually read (a run folder's newest checkpoint), so --force never replaces it.
     for (const [flag, path] of [['--json', flags.json], ['--scores', flags.scores]] as const) {
       if (path) await assertFileOutputFree(path, { force: flags.force, flag, inputs: [loaded.path] });

@@ -3,7 +3,7 @@ import { formatFlags, parseFlags } from '../args/flags.js';
 import { UsageError, type Command } from '../command.js';
 import { assertFileOutputFree } from '../run/output-guard.js';
 import { chooseBackend } from '../training/backend-choice.js';
-import { loadModelFile, MODEL_FILE_FLAG, MODEL_LAYOUT_FLAG, saveModelFile } from '../training/model-file.js';
+import { loadModelFile, modelFileOptions, MODEL_FILE_FLAG, MODEL_LAYOUT_FLAG, saveModelFile } from '../training/model-file.js';
 import { BACKENDS } from '../training/train-config.js';
 
 const FLAGS = {
@@ -33,7 +33,7 @@ export const command: Command = {
     const out = flags.out;
     if (!out) throw new UsageError('--out FILE is required: where to write the model');
     await chooseBackend(flags.backend ?? 'auto', io);
-    const loaded = await loadModelFile(positionals[0]!, { ...(flags.model !== undefined && { model: flags.model }), ...(flags.layout !== undefined && { layout: flags.layout }) });
+    const loaded = await loadModelFile(positionals[0]!, modelFileOptions(flags));
     try {
       for (const note of loaded.notes) io.err(note);
       for (const line of loaded.inferred ?? []) io.out(line);

@@ -20,7 +20,7 @@ import { checkModelOptions } from '../training/build-model.js';
 import { parseQueueUrl } from '../queue/queue-url.js';
 import { runQueuedTrain } from '../queue/queued-train.js';
 import { checkRedis } from '../queue/redis-connection.js';
-import { loadModelFile } from '../training/model-file.js';
+import { loadModelFile, modelFileOptions } from '../training/model-file.js';
 import type { ParsedFlags } from '../args/flags.js';
 
 const FLAGS = {
@@ -264,7 +264,7 @@ const RUN_DECIDED = new Set(['numClasses', 'frames', 'seed']);
  * from its shapes); model flags given explicitly still apply on top.
  */
 async function startingFrom(path: string, flags: ParsedFlags<typeof FLAGS>, config: TrainConfig, io: CommandIO): Promise<TrainConfig> {
-  const loaded = await loadModelFile(path, { ...(flags.model !== undefined && { model: flags.model }), ...(flags.layout !== undefined && { layout: flags.layout }) });
+  const loaded = await loadModelFile(path, modelFileOptions(flags));
   try {
     for (const line of loaded.inferred ?? []) io.out(line);
     const fromFile = Object.fromEntries(Object.entries(loaded.model.config).filter(([k]) => !RUN_DECIDED.has(k)));

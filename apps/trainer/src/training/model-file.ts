@@ -51,6 +51,11 @@ export interface LoadModelFileOptions {
   readonly layout?: LayoutName;
 }
 
+/** `--model` and `--layout` of a command that reads a model file, as {@link loadModelFile}'s options. */
+export function modelFileOptions(flags: { readonly model?: string | undefined; readonly layout?: LayoutName | undefined }): LoadModelFileOptions {
+  return { ...(flags.model !== undefined && { model: flags.model }), ...(flags.layout !== undefined && { layout: flags.layout }) };
+}
+
 /**
  * Resolves a checkpoint argument: a `.safetensors` file, a run folder (its latest checkpoint)
  * or a checkpoints folder.

@@ -20,7 +20,6 @@ export async function repairOnTrainingData(
   data: TrainingData,
   batchSize: number,
   evalBatchSize: number,
-  options: { readonly perSlot?: boolean } = {},
 ): Promise<HeldOutRepair> {
   const { statistics, holdout } = data.holdoutSplit();
   const validate: RepairValidator = async (m, { batchStatistics }) => {
@@ -29,6 +28,6 @@ export async function repairOnTrainingData(
     return { accuracy: result.top1, loss: result.loss };
   };
   const batches = disposingBatches(mixedBatches(statistics, batchSize, { mergeRemainder: true }));
-  const result = await repairModel(model, batches, { validate, ...options });
+  const result = await repairModel(model, batches, { validate });
   return { ...result, holdout: holdout.length, statistics: statistics.length };
 }

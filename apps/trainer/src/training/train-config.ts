@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { layoutNames, type LayoutName } from '@skelnorm/data';
+import { layoutNames, layouts, type LayoutName } from '@skelnorm/data';
 import { modelInfo, modelNames, parseOptionAssignments } from '@skelnorm/models';
 import type { LrScheduleSpec, OptimizerSpec } from '@skelnorm/trainer';
 import { UsageError } from '../command.js';
@@ -256,12 +256,11 @@ export function resolveTrainConfig(flags: TrainingFlags, commandBase: Partial<Tr
 /**
  * Refuses a 2D layout with what only 3D input has: `--coords camera` (Kinect camera coordinates are
  * 3D) and `--augment rotate` (a 3D rotation). `--data` is checked against the layout once loaded
- * (`assertSamplesFitLayout`): its V and C decide.
+ * (`assertDataFitsLayout`): its V and C decide.
  */
 export function assertLayoutFits(config: Pick<TrainConfig, 'layout' | 'coords' | 'augment'>): void {
   const layout = config.layout ?? 'ntu25';
-  // ntu25-live is 3D camera space like ntu25 (its synthesised joints are affine in the others).
-  if (layout === 'ntu25' || layout === 'ntu25-live') return;
+  if (layouts[layout].dimensions === 3) return;
   if (config.coords === 'camera') {
     throw new UsageError(`--coords camera keeps Kinect's 3D camera coordinates; --layout ${layout} is 2D (leave out --coords, or use --layout ntu25)`);
   }

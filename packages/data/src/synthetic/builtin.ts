@@ -1,8 +1,8 @@
 import type { BodySelectionPolicy } from '../body-selection.js';
 import { Dataset } from '../dataset.js';
 import type { LayoutName } from '../layouts.js';
-import { packSkeleton, type PackTransformOptions } from '../pack-skeleton.js';
-import { packSkeleton2d } from '../pack-skeleton-2d.js';
+import { packSkeletonAs, skeletonFieldsFor } from '../pack-by-layout.js';
+import type { PackTransformOptions } from '../pack-skeleton.js';
 import type { SkeletonSample } from '../skeleton-sample.js';
 import { splitOf, type NtuBenchmark } from '../splits.js';
 import type { SyntheticClass } from './actions.js';
@@ -58,18 +58,14 @@ export function builtinSyntheticNtu(options: BuiltinSyntheticNtuOptions = {}): B
 export function syntheticNtuSplits(options: BuiltinSyntheticNtuOptions = {}): { classes: SyntheticClass[]; train: SkeletonSample[]; test: SkeletonSample[]; benchmark: NtuBenchmark } {
   const benchmark = options.benchmark ?? 'ntu60-xsub';
   const layout = options.layout ?? 'ntu25';
-  const fields = layout === 'ntu25-2d' ? 'all' : 'xyz';
+  const fields = skeletonFieldsFor(layout);
   const { classes, samples } = synthesizeNtu({ classes: options.classes, perClass: options.perClass, seed: options.seed, fields });
   const train: SkeletonSample[] = [];
   const test: SkeletonSample[] = [];
   for (const s of samples) {
     const part = splitOf(s.name, benchmark);
     if (part === null) continue;
-    const common = { frames: options.frames ?? 64, select: options.select ?? 'energy', label: s.label } as const;
-    const packed =
-      layout === 'ntu25' || layout === 'ntu25-live'
-        ? packSkeleton(s.file, { ...common, layout, transform: options.transform ?? {} })
-        : packSkeleton2d(s.file, { ...common, layout, time: options.transform === false ? 'fit' : (options.transform?.time ?? 'resample') });
+    const packed = packSkeletonAs(s.file, { frames: options.frames ?? 64, select: options.select ?? 'energy', label: s.label, layout, transform: options.transform ?? {} });
     (part === 'train' ? train : test).push(packed);
   }
   return { classes, train, test, benchmark };
