@@ -21,6 +21,10 @@ export const CONV_CASES: readonly ConvCase[] = [
   { name: 'numeric pad 1', xShape: [2, 6, 6, 3], filterShape: [3, 3, 3, 2], strides: 1, pad: 1 },
   { name: 'numeric pad, stride 2, ceil rounding', xShape: [1, 8, 7, 2], filterShape: [3, 3, 2, 2], strides: 2, pad: 1, dimRoundingMode: 'ceil' },
   { name: '1x1 valid stride 2', xShape: [2, 7, 7, 4], filterShape: [1, 1, 4, 3], strides: 2, pad: 'valid' },
+  { name: '5x5 same stride 1 (two padded rows and columns each side)', xShape: [2, 6, 5, 3], filterShape: [5, 5, 3, 2], strides: 1, pad: 'same' },
+  { name: '5x5 same on a 4x3 image (filter wider than the image)', xShape: [2, 4, 3, 2], filterShape: [5, 5, 2, 2], strides: 1, pad: 'same' },
+  { name: '9x1 same stride 1 (ST-GCN temporal)', xShape: [2, 12, 4, 3], filterShape: [9, 1, 3, 2], strides: 1, pad: 'same' },
+  { name: 'explicit one-sided pads keeping the size', xShape: [2, 5, 6, 2], filterShape: [3, 3, 2, 3], strides: 1, pad: [[0, 0], [0, 2], [2, 0], [0, 0]] },
   { name: 'seed CNN first layer (small batch)', xShape: [4, 16, 25, 3], filterShape: [3, 3, 3, 8], strides: 1, pad: 'same' },
 ];
 

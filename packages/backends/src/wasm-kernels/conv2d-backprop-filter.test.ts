@@ -5,7 +5,7 @@ import { CONV_CASES, convOutShape } from '../test-support/conv-cases.js';
 
 beforeAll(loadCpuAndWasm);
 
-describe('Conv2DBackpropFilter on wasm (conv2d over transposed tensors)', () => {
+describe('Conv2DBackpropFilter on wasm (transposed patches times dy)', () => {
   it('is registered for wasm, which has none of its own', () => {
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
