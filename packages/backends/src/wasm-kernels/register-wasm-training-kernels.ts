@@ -2,13 +2,16 @@ import {
   BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
+  GatherV2,
   getKernel,
   Identity,
   MaxPoolGrad,
   Mean,
   registerKernel,
+  Reverse,
   Slice,
   Sum,
+  Transpose,
   UnsortedSegmentSum,
   Unpack,
   unregisterKernel,
@@ -17,10 +20,13 @@ import {
 import { transposeFreeBatchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
+import { gatherKernel } from './gather.js';
 import { identityKernel } from './identity.js';
 import { leadingAxesMeanKernel, leadingAxesSumKernel } from './leading-axes-reduction.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
+import { reverseKernel } from './reverse.js';
 import { sliceKernel, unpackKernel } from './slice.js';
+import { transposeKernel } from './transpose.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
 
 const BACKEND = 'wasm';
@@ -42,6 +48,9 @@ const RECIPES: readonly KernelRecipe[] = [
   [Slice, (original) => original && sliceKernel(original)],
   [Unpack, (original) => original && unpackKernel(original)],
   [Identity, (original) => original && identityKernel(original)],
+  [Transpose, (original) => original && transposeKernel(original)],
+  [Reverse, (original) => original && reverseKernel(original)],
+  [GatherV2, (original) => original && gatherKernel(original)],
 ];
 
 /** Configs that this module registered, by kernel name, with what they replaced (if anything). */
@@ -52,8 +61,9 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIP
 
 /**
  * Registers kernels that make the wasm backend train the seed CNN, correctly and fast. Each is
- * built from tfjs ops that wasm runs well (XNNPACK conv2d and matMul), except MaxPoolGrad:
- * - `Conv2DBackpropFilter` (missing in wasm): one conv2d over transposed tensors;
+ * built from tfjs ops that wasm runs well (XNNPACK conv2d and matMul) or is a JavaScript loop over
+ * the wasm heap:
+ * - `Conv2DBackpropFilter` (missing in wasm): a patch matrix written on the heap times dy;
  * - `Conv2DBackpropInput` (wasm's is a naive loop): conv2d of the zero-dilated output gradient
  *   with the flipped filter;
  * - `UnsortedSegmentSum` (missing; the gradient of `gather`): a one-hot selector times a matMul;
@@ -65,7 +75,11 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIP
  *   whole tensor first): average pools (two passes, for accuracy); other reductions use wasm's own;
  * - `Slice` / `Unpack` (wasm's copy element by element from rank 5 on, e.g. one person of a
  *   skeleton batch): contiguous runs;
- * - `Identity` (wasm's copies; tfjs clones every tensor a gradient saves): shares the memory.
+ * - `Identity` (wasm's copies; tfjs clones every tensor a gradient saves): shares the memory;
+ * - `Transpose` when it is a (batched) matrix transpose (wasm's walks the output element by
+ *   element): a tiled loop;
+ * - `Reverse` and `GatherV2` without batch dimensions (wasm's compute every element's index):
+ *   copies of contiguous runs.
  *
  * Requires `@tensorflow/tfjs-backend-wasm` to be imported (not necessarily initialized: each
  * replaced kernel's `setupFunc` is carried over). Idempotent; {@link unregisterWasmTrainingKernels}
