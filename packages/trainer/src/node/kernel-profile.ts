@@ -33,11 +33,10 @@ export function profileKernels(): { stop(steps: number): KernelTime[] } {
           const total = performance.now() - start;
           const children = stack.pop() ?? 0;
           if (stack.length > 0) stack[stack.length - 1]! += total;
-          const key = config.kernelName + ' ' + Object.values(args.inputs).map((t) => (t as tf.Tensor).shape.join('x')).join(',') + ' ' + JSON.stringify(args.attrs ?? {}).slice(0, 60);
-          const entry = times.get(key) ?? { ms: 0, calls: 0 };
+          const entry = times.get(config.kernelName) ?? { ms: 0, calls: 0 };
           entry.ms += total - children;
           entry.calls += 1;
-          times.set(key, entry);
+          times.set(config.kernelName, entry);
         }
       },
     });
