@@ -23,6 +23,7 @@ const CASES: readonly PoolCase[] = [
   { name: '2x2/2 valid after ReLU (all-zero windows)', xShape: [2, 8, 9, 4], filterSize: 2, strides: 2, pad: 'valid', values: relu },
   { name: 'all negative (wasm native loses these gradients)', xShape: [2, 6, 6, 2], filterSize: 2, strides: 2, pad: 'valid', values: (v) => v - 1.5 },
   { name: 'exact ties (first in row-major order wins)', xShape: [2, 6, 6, 2], filterSize: 2, strides: 2, pad: 'valid', values: (v) => Math.round(v * 2) },
+  { name: '2x2/2 with NaN (never wins) and -Infinity (windows of nothing else pass no gradient)', xShape: [2, 8, 10, 3], filterSize: 2, strides: 2, pad: 'valid', values: (v) => (v < -0.5 ? Number.NaN : v < 0.2 ? -Infinity : v) },
   { name: '3x3/2 same, overlapping windows add up', xShape: [2, 7, 8, 3], filterSize: 3, strides: 2, pad: 'same' },
   { name: '3x2/[1,2] valid', xShape: [1, 6, 7, 2], filterSize: [3, 2], strides: [1, 2], pad: 'valid' },
   { name: 'numeric pad 1, 3x3/2, ceil rounding', xShape: [2, 7, 7, 2], filterSize: 3, strides: 2, pad: 1, dimRoundingMode: 'ceil' },
