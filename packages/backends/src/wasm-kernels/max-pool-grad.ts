@@ -1,5 +1,6 @@
 import { backend_util, MaxPoolGrad, type KernelConfig, type MaxPoolGradAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels } from './simd/simd-kernels.js';
 
 /**
  * `MaxPoolGrad` as a plain JavaScript loop over the wasm heap. Why not the wasm backend's own:
@@ -30,7 +31,11 @@ export const maxPoolGradKernel: Omit<KernelConfig, 'backendName'> = {
     const x = wasm.typedArrayFromHeap(input) as Float32Array;
     const g = wasm.typedArrayFromHeap(dy) as Float32Array;
     if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && top === 0 && left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
-      pool2x2Gradient(x, g, dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+      const simd = channels % 4 === 0 ? simdKernels(wasm) : undefined;
+      if (simd) {
+        simd.maxPoolGrad2x2(x.byteOffset, g.byteOffset, dx.byteOffset, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+        zeroUncovered(dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+      } else pool2x2Gradient(x, g, dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
       return out;
     }
     dx.fill(0);
@@ -134,13 +139,20 @@ function pool2x2Gradient(
           }
         }
       }
-      // The column that no window covers (odd width) in both rows of this window row.
-      for (let c = 2 * outWidth * channels; c < rowStride; c++) {
-        dx[row + c] = 0;
-        dx[row + rowStride + c] = 0;
-      }
     }
-    // Rows that no window covers.
+  }
+  zeroUncovered(dx, batchSize, inHeight, inWidth, channels, outHeight, outWidth);
+}
+
+/** Zeroes what no 2x2/2 window reaches: the last column of an odd width, the last row of an odd height. */
+function zeroUncovered(dx: Float32Array, batchSize: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number): void {
+  const rowStride = inWidth * channels;
+  const imageStride = inHeight * rowStride;
+  for (let b = 0; b < batchSize; b++) {
+    const image = b * imageStride;
+    if (2 * outWidth < inWidth) {
+      for (let r = 0; r < 2 * outHeight; r++) dx.fill(0, image + r * rowStride + 2 * outWidth * channels, image + (r + 1) * rowStride);
+    }
     dx.fill(0, image + 2 * outHeight * rowStride, image + imageStride);
   }
 }

@@ -1,0 +1,78 @@
+;; skelnorm's own wasm SIMD kernels, run on the tfjs wasm backend's memory (imported as env.memory).
+;; Every pointer is a byte offset into that memory; every float array holds float32.
+;; `npm run build:simd -w @skelnorm/backends` compiles this file (wabt) into kernels.generated.ts;
+;; a test checks that the two agree.
+(module
+  (import "env" "memory" (memory 0))
+
+  ;; MaxPoolGrad of a 2x2, stride 2, unpadded pool over x [batch, inH, inW, c] (c a multiple of 4),
+  ;; dy [batch, outH, outW, c] -> dx (same shape as x), four channels at a time. The gradient of a
+  ;; window goes to its first strictly greatest element (row-major), where "greater" starts from
+  ;; -Infinity: NaN never wins and a window with nothing above -Infinity passes no gradient (the
+  ;; cpu backend's rule). Winners are lane masks, so there are no branches per element. Rows and
+  ;; columns that no window covers are left for the caller to zero.
+  (func (export "maxPoolGrad2x2")
+    (param $x i32) (param $g i32) (param $dx i32)
+    (param $batch i32) (param $inH i32) (param $inW i32) (param $c i32) (param $outH i32) (param $outW i32)
+    (local $cBytes i32) (local $rowBytes i32) (local $imageBytes i32)
+    (local $b i32) (local $r i32) (local $col i32) (local $d i32)
+    (local $row i32) (local $o00 i32) (local $o01 i32) (local $o10 i32) (local $o11 i32)
+    (local $v00 v128) (local $v01 v128) (local $v10 v128) (local $v11 v128)
+    (local $best v128) (local $c0 v128) (local $c1 v128) (local $c2 v128) (local $c3 v128) (local $gv v128)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $inW) (local.get $cBytes)))
+    (local.set $imageBytes (i32.mul (local.get $inH) (local.get $rowBytes)))
+    (local.set $b (i32.const 0))
+    (block $batchDone (loop $batchLoop
+      (br_if $batchDone (i32.ge_u (local.get $b) (local.get $batch)))
+      (local.set $r (i32.const 0))
+      (block $rowsDone (loop $rowLoop
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $outH)))
+        ;; byte offset of input row 2r of image b
+        (local.set $row (i32.add
+          (i32.mul (local.get $b) (local.get $imageBytes))
+          (i32.mul (i32.shl (local.get $r) (i32.const 1)) (local.get $rowBytes))))
+        (local.set $col (i32.const 0))
+        (block $colsDone (loop $colLoop
+          (br_if $colsDone (i32.ge_u (local.get $col) (local.get $outW)))
+          (local.set $d (i32.const 0))
+          (block $chansDone (loop $chanLoop
+            (br_if $chansDone (i32.ge_u (local.get $d) (local.get $cBytes)))
+            (local.set $o00 (i32.add (local.get $row)
+              (i32.add (i32.mul (i32.shl (local.get $col) (i32.const 1)) (local.get $cBytes)) (local.get $d))))
+            (local.set $o01 (i32.add (local.get $o00) (local.get $cBytes)))
+            (local.set $o10 (i32.add (local.get $o00) (local.get $rowBytes)))
+            (local.set $o11 (i32.add (local.get $o10) (local.get $cBytes)))
+            (local.set $v00 (v128.load (i32.add (local.get $x) (local.get $o00))))
+            (local.set $v01 (v128.load (i32.add (local.get $x) (local.get $o01))))
+            (local.set $v10 (v128.load (i32.add (local.get $x) (local.get $o10))))
+            (local.set $v11 (v128.load (i32.add (local.get $x) (local.get $o11))))
+            ;; running maximum from -Infinity; ck: element k beat everything before it
+            (local.set $best (f32x4.splat (f32.const -inf)))
+            (local.set $c0 (f32x4.gt (local.get $v00) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $v00) (local.get $best) (local.get $c0)))
+            (local.set $c1 (f32x4.gt (local.get $v01) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $v01) (local.get $best) (local.get $c1)))
+            (local.set $c2 (f32x4.gt (local.get $v10) (local.get $best)))
+            (local.set $best (v128.bitselect (local.get $v10) (local.get $best) (local.get $c2)))
+            (local.set $c3 (f32x4.gt (local.get $v11) (local.get $best)))
+            ;; the winner is the last k whose ck holds
+            (local.set $c2 (v128.andnot (local.get $c2) (local.get $c3)))
+            (local.set $c1 (v128.andnot (v128.andnot (local.get $c1) (local.get $c3)) (local.get $c2)))
+            (local.set $c0 (v128.andnot (v128.andnot (v128.andnot (local.get $c0) (local.get $c3)) (local.get $c2)) (local.get $c1)))
+            (local.set $gv (v128.load (local.get $g)))
+            (v128.store (i32.add (local.get $dx) (local.get $o00)) (v128.and (local.get $gv) (local.get $c0)))
+            (v128.store (i32.add (local.get $dx) (local.get $o01)) (v128.and (local.get $gv) (local.get $c1)))
+            (v128.store (i32.add (local.get $dx) (local.get $o10)) (v128.and (local.get $gv) (local.get $c2)))
+            (v128.store (i32.add (local.get $dx) (local.get $o11)) (v128.and (local.get $gv) (local.get $c3)))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (local.set $d (i32.add (local.get $d) (i32.const 16)))
+            (br $chanLoop)))
+          (local.set $col (i32.add (local.get $col) (i32.const 1)))
+          (br $colLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rowLoop)))
+      (local.set $b (i32.add (local.get $b) (i32.const 1)))
+      (br $batchLoop)))
+  )
+)

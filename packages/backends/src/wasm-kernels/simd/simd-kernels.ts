@@ -1,0 +1,43 @@
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { SIMD_KERNELS_BASE64 } from './kernels.generated.js';
+
+/**
+ * The exports of kernels.wat: loops that wasm SIMD runs several times faster than JavaScript can
+ * (JavaScript has no SIMD and loses every data-dependent branch). Pointers are byte offsets into
+ * the tfjs wasm heap; see kernels.wat for each function's contract.
+ */
+export interface SimdKernels {
+  maxPoolGrad2x2(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number): void;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
+
+/**
+ * Our SIMD kernels bound to `backend`'s memory, or undefined where they cannot run (a runtime
+ * without wasm SIMD, or a tfjs build that hides its memory): callers then take their JavaScript
+ * path. Compiled once, synchronously (the module is far below the 4 KB that browsers allow to
+ * compile synchronously on the main thread), instantiated once per memory.
+ */
+export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return undefined;
+  const known = instances.get(memory);
+  if (known) return known;
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Uint8Array.from(atob(SIMD_KERNELS_BASE64), (ch) => ch.charCodeAt(0)));
+    } catch {
+      compiled = null;
+    }
+  }
+  if (compiled === null) return undefined;
+  const kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
+  instances.set(memory, kernels);
+  return kernels;
+}
+
+/** The byte offset of a heap view: what the kernels take as a pointer. */
+export function pointer(view: ArrayBufferView): number {
+  return view.byteOffset;
+}
