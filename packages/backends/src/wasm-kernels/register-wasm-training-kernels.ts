@@ -17,6 +17,7 @@ import {
   unregisterKernel,
   type KernelConfig,
 } from '@tensorflow/tfjs-core';
+import { AdamUpdate, adamUpdateKernel } from './adam-update.js';
 import { transposeFreeBatchMatMulKernel } from './batch-mat-mul.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
@@ -51,6 +52,7 @@ const RECIPES: readonly KernelRecipe[] = [
   [Transpose, (original) => original && transposeKernel(original)],
   [Reverse, (original) => original && reverseKernel(original)],
   [GatherV2, (original) => original && gatherKernel(original)],
+  [AdamUpdate, () => adamUpdateKernel],
 ];
 
 /** Configs that this module registered, by kernel name, with what they replaced (if anything). */
@@ -79,7 +81,8 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIP
  * - `Transpose` when it is a (batched) matrix transpose (wasm's walks the output element by
  *   element): a tiled loop;
  * - `Reverse` and `GatherV2` without batch dimensions (wasm's compute every element's index):
- *   copies of contiguous runs.
+ *   copies of contiguous runs;
+ * - `SkelnormAdamUpdate` ({@link AdamUpdate}, ours): the whole Adam step in one SIMD pass.
  *
  * Requires `@tensorflow/tfjs-backend-wasm` to be imported (not necessarily initialized: each
  * replaced kernel's `setupFunc` is carried over). Idempotent; {@link unregisterWasmTrainingKernels}

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { AdamUpdate, type AdamUpdateAttrs } from '@skelnorm/backends';
 import { Optimizer, type AdamSpec, type AdamWSpec } from './optimizer.js';
 
 /**
@@ -30,6 +31,20 @@ export class Adam extends Optimizer {
   }
 
   protected update(name: string, p: tf.Variable, grad: tf.Tensor): void {
+    const m = this.slot(name, 'exp_avg', p);
+    const v = this.slot(name, 'exp_avg_sq', p);
+    if (tf.getKernel(AdamUpdate, tf.getBackend()) !== undefined) {
+      // The same formula fused into one pass (wasm), bit for bit.
+      const attrs: AdamUpdateAttrs = {
+        lr: this.lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps,
+        weightDecay: this.weightDecay, decoupled: this.decoupled, step: this.stepCount,
+      };
+      const [pNext, mNext, vNext] = tf.engine().runKernel(AdamUpdate, { param: p, grad, m, v }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      m.assign(mNext!);
+      v.assign(vNext!);
+      p.assign(pNext!);
+      return;
+    }
     const t = this.stepCount;
     let g = grad;
     let param: tf.Tensor = p;
@@ -37,8 +52,6 @@ export class Adam extends Optimizer {
       if (this.decoupled) param = tf.mul(p, 1 - this.lr * this.weightDecay);
       else g = tf.add(g, tf.mul(p, this.weightDecay));
     }
-    const m = this.slot(name, 'exp_avg', p);
-    const v = this.slot(name, 'exp_avg_sq', p);
     const mNext = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
     const vNext = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
     m.assign(mNext);

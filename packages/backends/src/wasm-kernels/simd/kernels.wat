@@ -75,4 +75,54 @@
       (local.set $b (i32.add (local.get $b) (i32.const 1)))
       (br $batchLoop)))
   )
+
+  ;; One Adam/AdamW step over n float32 values (n a multiple of 4), as the op chain of
+  ;; `Adam.update` in @skelnorm/trainer computes it, one float32 operation at a time, so the bits are
+  ;; the same: mode 1 (AdamW) first decays p by `decay`, mode 2 (Adam with L2) adds decay * p to g;
+  ;;   m' = m b1 + g (1 - b1),  v' = v b2 + g^2 (1 - b2),
+  ;;   p' = p - (m' / (sqrt(v') / correction2 + eps)) * stepSize.
+  (func (export "adam")
+    (param $p i32) (param $g i32) (param $m i32) (param $v i32)
+    (param $pOut i32) (param $mOut i32) (param $vOut i32) (param $n i32)
+    (param $b1 f32) (param $oneMinusB1 f32) (param $b2 f32) (param $oneMinusB2 f32)
+    (param $stepSize f32) (param $correction2 f32) (param $eps f32) (param $mode i32) (param $decay f32)
+    (local $i i32) (local $end i32)
+    (local $x v128) (local $gi v128) (local $mi v128) (local $vi v128)
+    (local $B1 v128) (local $OMB1 v128) (local $B2 v128) (local $OMB2 v128)
+    (local $SS v128) (local $C2 v128) (local $EPS v128) (local $DECAY v128)
+    (local.set $B1 (f32x4.splat (local.get $b1)))
+    (local.set $OMB1 (f32x4.splat (local.get $oneMinusB1)))
+    (local.set $B2 (f32x4.splat (local.get $b2)))
+    (local.set $OMB2 (f32x4.splat (local.get $oneMinusB2)))
+    (local.set $SS (f32x4.splat (local.get $stepSize)))
+    (local.set $C2 (f32x4.splat (local.get $correction2)))
+    (local.set $EPS (f32x4.splat (local.get $eps)))
+    (local.set $DECAY (f32x4.splat (local.get $decay)))
+    (local.set $end (i32.shl (local.get $n) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $done (loop $next
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $x (v128.load (i32.add (local.get $p) (local.get $i))))
+      (local.set $gi (v128.load (i32.add (local.get $g) (local.get $i))))
+      (if (i32.eq (local.get $mode) (i32.const 1))
+        (then (local.set $x (f32x4.mul (local.get $x) (local.get $DECAY)))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then (local.set $gi (f32x4.add (local.get $gi) (f32x4.mul (local.get $x) (local.get $DECAY))))))
+      (local.set $mi (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $m) (local.get $i))) (local.get $B1))
+        (f32x4.mul (local.get $gi) (local.get $OMB1))))
+      (local.set $vi (f32x4.add
+        (f32x4.mul (v128.load (i32.add (local.get $v) (local.get $i))) (local.get $B2))
+        (f32x4.mul (f32x4.mul (local.get $gi) (local.get $gi)) (local.get $OMB2))))
+      (v128.store (i32.add (local.get $mOut) (local.get $i)) (local.get $mi))
+      (v128.store (i32.add (local.get $vOut) (local.get $i)) (local.get $vi))
+      (v128.store (i32.add (local.get $pOut) (local.get $i))
+        (f32x4.sub (local.get $x)
+          (f32x4.mul
+            (f32x4.div (local.get $mi)
+              (f32x4.add (f32x4.div (f32x4.sqrt (local.get $vi)) (local.get $C2)) (local.get $EPS)))
+            (local.get $SS))))
+      (local.set $i (i32.add (local.get $i) (i32.const 16)))
+      (br $next)))
+  )
 )
