@@ -1,5 +1,6 @@
 import { Transpose, type KernelConfig, type KernelFunc, type TensorInfo, type TransposeAttrs } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { simdKernels } from './simd/simd-kernels.js';
 
 type HeapArray = Float32Array | Int32Array | Uint8Array;
 
@@ -50,10 +51,12 @@ function transposeMatrices(x: HeapArray, out: HeapArray, batches: number, rows: 
 
 /**
  * `Transpose` for permutations that are (batched) matrix transposes once neighbouring axes are
- * merged ({@link collapsePermutation}), as a tiled JavaScript loop over the wasm heap; others go
- * to the original kernel. wasm's own walks the output element by element with strided reads: 12
- * ms for the seed CNN's `[3072, 512]` fc1 weight (transposed every step so that XNNPACK packs the
- * small operand), 3.5 ms here. The conv gradients' `[N, H, W, C] -> [C, N, H, W]` is one as well.
+ * merged ({@link collapsePermutation}): kernels.wat's 4x4-block SIMD transpose for 32-bit values
+ * when both sides are multiples of 4, else a tiled JavaScript loop over the wasm heap; other
+ * permutations go to the original kernel. wasm's own walks the output element by element with
+ * strided reads: 12 ms for the seed CNN's `[3072, 512]` fc1 weight (transposed every step so
+ * that XNNPACK packs the small operand), 3.5 ms in JavaScript. The conv gradients'
+ * `[N, H, W, C] -> [C, N, H, W]` is a matrix transpose as well.
  */
 export function transposeKernel(original: KernelConfig): Omit<KernelConfig, 'backendName'> {
   const kernelFunc: KernelFunc = (args) => {
@@ -69,8 +72,12 @@ export function transposeKernel(original: KernelConfig): Omit<KernelConfig, 'bac
     // Views after makeOutput: allocating may grow (and detach) the wasm memory.
     const source = backend.typedArrayFromHeap(x) as HeapArray;
     const target = backend.typedArrayFromHeap(out) as HeapArray;
-    const [batches, rows, cols] = matrix ? [1, ...collapsed.shape] : collapsed.shape;
-    transposeMatrices(source, target, batches!, rows!, cols!);
+    const [batches, rows, cols] = (matrix ? [1, ...collapsed.shape] : collapsed.shape) as [number, number, number];
+    const simd = rows % 4 === 0 && cols % 4 === 0 && source.BYTES_PER_ELEMENT === 4 ? simdKernels(backend) : undefined;
+    if (simd) {
+      const bytes = rows * cols * 4;
+      for (let b = 0; b < batches; b++) simd.transpose4(source.byteOffset + b * bytes, target.byteOffset + b * bytes, rows, cols);
+    } else transposeMatrices(source, target, batches, rows, cols);
     return out;
   };
   return { kernelName: Transpose, kernelFunc };

@@ -8,6 +8,7 @@ import { SIMD_KERNELS_BASE64 } from './kernels.generated.js';
  */
 export interface SimdKernels {
   maxPoolGrad2x2(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number): void;
+  transpose4(x: number, out: number, rows: number, cols: number): void;
   adam(
     p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
