@@ -38,7 +38,7 @@ describe('Transpose on wasm (tiled matrix transposes)', () => {
 
   it.each(['int32', 'bool'] as const)('transposes %s matrices', async (dtype) => {
     const shape = dtype === 'int32' ? [36, 44] : [37, 41];
-    const values = Array.from(pseudoRandom(37 * 41, 42), (v) => (dtype === 'bool' ? Number(v > 0) : Math.round(v * 100)));
+    const values = Array.from(pseudoRandom(shape[0]! * shape[1]!, 42), (v) => (dtype === 'bool' ? Number(v > 0) : Math.round(v * 100)));
     const compute = () => tf.transpose(tf.tensor(values, shape, dtype));
     const expected = await runOn('cpu', compute);
     const actual = await runOn('wasm', compute);
