@@ -6,8 +6,6 @@ export { detectRuntime } from './runtime.js';
 export type { Runtime } from './runtime.js';
 export { registerAllGradients } from './register-all-gradients.js';
 export { registerWasmTrainingKernels, unregisterWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from './wasm-kernels/register-wasm-training-kernels.js';
-export { AdamUpdate } from './wasm-kernels/adam-update.js';
-export type { AdamUpdateAttrs } from './wasm-kernels/adam-update.js';
 export { summarizeGpuAdapter } from './gpu-adapter.js';
 export type { GpuAdapterInfo, GpuAdapterLike, GpuAdapterSummary } from './gpu-adapter.js';
 export { limitWebgpuAddNInputs } from './webgpu-kernels/add-n-input-limit.js';

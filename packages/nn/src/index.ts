@@ -39,3 +39,11 @@ export {
   type SafetensorsFile,
   type WriteEntry,
 } from './safetensors.js';
+export {
+  AdamUpdate,
+  BatchNormTrain,
+  BatchNormTrainGrad,
+  type AdamUpdateAttrs,
+  type BatchNormTrainAttrs,
+  type BatchNormTrainGradAttrs,
+} from './fused-kernels.js';

@@ -1,26 +1,7 @@
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { AdamUpdate, type AdamUpdateAttrs } from '@skelnorm/nn';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { simdKernels } from './simd/simd-kernels.js';
-
-/**
- * The name of a fused Adam/AdamW parameter update: inputs `param`, `grad`, `m`, `v` (float32, one
- * shape), attributes {@link AdamUpdateAttrs}; outputs `[param, m, v]` after the step. Registered
- * for wasm by `registerWasmTrainingKernels`; an optimizer looks it up with `getKernel` and runs the
- * same formula as tfjs ops where the backend has none.
- */
-export const AdamUpdate = 'SkelnormAdamUpdate';
-
-export interface AdamUpdateAttrs {
-  readonly lr: number;
-  readonly beta1: number;
-  readonly beta2: number;
-  readonly eps: number;
-  readonly weightDecay: number;
-  /** AdamW: decay the parameter by `1 - lr * weightDecay`; Adam: add `weightDecay * p` to the gradient. */
-  readonly decoupled: boolean;
-  /** The step being taken, from 1 (bias corrections). */
-  readonly step: number;
-}
 
 const f32 = Math.fround;
 

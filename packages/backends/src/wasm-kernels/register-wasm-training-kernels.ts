@@ -17,8 +17,10 @@ import {
   unregisterKernel,
   type KernelConfig,
 } from '@tensorflow/tfjs-core';
-import { AdamUpdate, adamUpdateKernel } from './adam-update.js';
+import { AdamUpdate, BatchNormTrain, BatchNormTrainGrad } from '@skelnorm/nn';
+import { adamUpdateKernel } from './adam-update.js';
 import { transposeFreeBatchMatMulKernel } from './batch-mat-mul.js';
+import { batchNormTrainGradKernel, batchNormTrainKernel } from './batch-norm-train.js';
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 import { gatherKernel } from './gather.js';
@@ -26,6 +28,7 @@ import { identityKernel } from './identity.js';
 import { leadingAxesMeanKernel, leadingAxesSumKernel } from './leading-axes-reduction.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { reverseKernel } from './reverse.js';
+import { simdSupported } from './simd/simd-kernels.js';
 import { sliceKernel, unpackKernel } from './slice.js';
 import { transposeKernel } from './transpose.js';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum.js';
@@ -53,6 +56,8 @@ const RECIPES: readonly KernelRecipe[] = [
   [Reverse, (original) => original && reverseKernel(original)],
   [GatherV2, (original) => original && gatherKernel(original)],
   [AdamUpdate, () => adamUpdateKernel],
+  [BatchNormTrain, () => (simdSupported() ? batchNormTrainKernel : undefined)],
+  [BatchNormTrainGrad, () => (simdSupported() ? batchNormTrainGradKernel : undefined)],
 ];
 
 /** Configs that this module registered, by kernel name, with what they replaced (if anything). */
@@ -82,7 +87,10 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIP
  *   element): a tiled loop;
  * - `Reverse` and `GatherV2` without batch dimensions (wasm's compute every element's index):
  *   copies of contiguous runs;
- * - `SkelnormAdamUpdate` ({@link AdamUpdate}, ours): the whole Adam step in one SIMD pass.
+ * - `SkelnormAdamUpdate` (ours, see @skelnorm/nn's fused kernels): the whole Adam step in one
+ *   SIMD pass;
+ * - `SkelnormBatchNormTrain` and its gradient (ours, where wasm SIMD runs): BatchNorm's training
+ *   forward and backward in two SIMD passes each.
  *
  * Requires `@tensorflow/tfjs-backend-wasm` to be imported (not necessarily initialized: each
  * replaced kernel's `setupFunc` is carried over). Idempotent; {@link unregisterWasmTrainingKernels}

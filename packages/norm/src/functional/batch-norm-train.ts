@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BatchNormTrain, BatchNormTrainGrad, type BatchNormTrainAttrs, type BatchNormTrainGradAttrs } from '@skelnorm/nn';
 import { valuesPerChannel } from './batch-norm.js';
 import { broadcastCounts, type SampleMultiplicity } from '../sample-multiplicity.js';
 
@@ -86,14 +87,41 @@ export function batchNormTrain(
       },
     };
   });
+  // The same statistics and gradient as one kernel pair, where the backend has them (wasm).
+  const fusedOp = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [input, w, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const counts: tf.NamedTensorMap = multiplicity ? { counts: multiplicity.counts } : {};
+    const attrs: BatchNormTrainAttrs = { eps, n };
+    const [value, batchMean, variance, invstd, centre] = tf.engine().runKernel(BatchNormTrain, { x: input, weight: w, bias: b, ...counts }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    statistics = { mean: tf.keep(batchMean!), variance: tf.keep(variance!) };
+    // The counts are saved too: the model may dispose its multiplicity before the backward pass.
+    save([input, centre!, invstd!, w, ...Object.values(counts)]);
+    return {
+      value: value!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [savedX, savedCentre, savedInvstd, savedW, savedCounts] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+        const gradAttrs: BatchNormTrainGradAttrs = { n };
+        const inputs: tf.NamedTensorMap = { dy, x: savedX, centre: savedCentre, invstd: savedInvstd, weight: savedW, ...(savedCounts ? { counts: savedCounts } : {}) };
+        return tf.engine().runKernel(BatchNormTrainGrad, inputs, gradAttrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
+      },
+    };
+  });
   const w = weight ?? tf.ones([channels]);
   const b = bias ?? tf.zeros([channels]);
   try {
-    const y = op(x, w, b);
+    const y = (fusedAvailable(x) ? fusedOp : op)(x, w, b);
     const { mean: batchMean, variance } = statistics!;
     return { y, mean: batchMean, variance, count: n };
   } finally {
     if (!weight) w.dispose();
     if (!bias) b.dispose();
   }
+}
+
+/** Whether the backend runs {@link BatchNormTrain} (and its gradient) for `x`: channels-last, C a multiple of 4. */
+function fusedAvailable(x: tf.Tensor): boolean {
+  const backend = tf.getBackend();
+  const channels = x.shape[x.rank - 1] ?? 0;
+  return x.rank >= 2 && channels > 0 && channels % 4 === 0 && x.dtype === 'float32' && x.size > 0 &&
+    tf.getKernel(BatchNormTrain, backend) !== undefined && tf.getKernel(BatchNormTrainGrad, backend) !== undefined;
 }

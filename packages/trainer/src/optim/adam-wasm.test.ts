@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { AdamUpdate, registerWasmTrainingKernels, setupBackend, unregisterWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from '@skelnorm/backends';
+import { AdamUpdate } from '@skelnorm/nn';
+import { registerWasmTrainingKernels, setupBackend, unregisterWasmTrainingKernels, WASM_TRAINING_KERNEL_NAMES } from '@skelnorm/backends';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOptimizer, type OptimizerSpec } from '../index.js';
 import golden from './optim.golden.json' with { type: 'json' };

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamUpdate, type AdamUpdateAttrs } from '@skelnorm/backends';
+import { AdamUpdate, type AdamUpdateAttrs } from '@skelnorm/nn';
 import { Optimizer, type AdamSpec, type AdamWSpec } from './optimizer.js';
 
 /**

@@ -168,4 +168,127 @@
       (local.set $r (i32.add (local.get $r) (i32.const 4)))
       (br $rowLoop)))
   )
+
+  ;; Channel sums over rows of u and v [rows, c] (c a multiple of 4), for BatchNorm's statistics
+  ;; and gradient: with du = w (u - uShift) and dv = (v - vShift) - vCentre per channel (centring
+  ;; in two steps, by a value of the channel and then by the small rest of its mean, keeps the
+  ;; float32 differences accurate far from zero), where w is counts[row / rowsPerSample] (float32
+  ;; per sample) or 1 when counts is 0,
+  ;;   s1 += sum over rows of du,  s2 += sum over rows of du dv   (s1, s2: float64 [c]).
+  ;; The differences are float32; the weighting, products and sums are float64, where products of
+  ;; float32 values are exact and sums of them almost always are: a row counted w times and w equal
+  ;; rows give the same sums, so a compacted batch has its dense batch's statistics to the bit.
+  (func (export "channelSums")
+    (param $u i32) (param $uShift i32) (param $v i32) (param $vShift i32) (param $vCentre i32)
+    (param $rows i32) (param $c i32) (param $rowsPerSample i32) (param $counts i32)
+    (param $s1 i32) (param $s2 i32)
+    (local $cBytes i32) (local $r i32) (local $g i32) (local $row i32) (local $p i32) (local $q i32)
+    (local $w v128) (local $du v128) (local $dv v128) (local $lo v128) (local $hi v128)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $done (loop $rowLoop
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $w (f64x2.splat (f64.const 1)))
+      (if (local.get $counts) (then
+        (local.set $w (f64x2.splat (f64.promote_f32 (f32.load (i32.add (local.get $counts)
+          (i32.shl (i32.div_u (local.get $r) (local.get $rowsPerSample)) (i32.const 2)))))))))
+      (local.set $row (i32.mul (local.get $r) (local.get $cBytes)))
+      (local.set $g (i32.const 0))
+      (block $chDone (loop $chLoop
+        (br_if $chDone (i32.ge_u (local.get $g) (local.get $cBytes)))
+        (local.set $du (f32x4.sub
+          (v128.load (i32.add (local.get $u) (i32.add (local.get $row) (local.get $g))))
+          (v128.load (i32.add (local.get $uShift) (local.get $g)))))
+        (local.set $dv (f32x4.sub
+          (f32x4.sub
+            (v128.load (i32.add (local.get $v) (i32.add (local.get $row) (local.get $g))))
+            (v128.load (i32.add (local.get $vShift) (local.get $g))))
+          (v128.load (i32.add (local.get $vCentre) (local.get $g)))))
+        ;; float64 [c]: channel g/4 .. g/4+3 sits at byte 2g
+        (local.set $p (i32.add (local.get $s1) (i32.shl (local.get $g) (i32.const 1))))
+        (local.set $q (i32.add (local.get $s2) (i32.shl (local.get $g) (i32.const 1))))
+        (local.set $lo (f64x2.mul (local.get $w) (f64x2.promote_low_f32x4 (local.get $du))))
+        (local.set $hi (f64x2.mul (local.get $w) (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $du) (local.get $du)))))
+        (v128.store (local.get $p) (f64x2.add (v128.load (local.get $p)) (local.get $lo)))
+        (v128.store offset=16 (local.get $p) (f64x2.add (v128.load offset=16 (local.get $p)) (local.get $hi)))
+        (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q))
+          (f64x2.mul (local.get $lo) (f64x2.promote_low_f32x4 (local.get $dv)))))
+        (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
+          (f64x2.mul (local.get $hi) (f64x2.promote_low_f32x4
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $dv) (local.get $dv))))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $chLoop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop)))
+  )
+
+  ;; BatchNorm's output: y = ((x - shift) - centre) * scale + bias, per channel, over rows of
+  ;; x [rows, c] (c a multiple of 4; shift, centre, scale, bias float32 [c]; shift + centre is the mean).
+  (func (export "batchNormOutput")
+    (param $x i32) (param $y i32) (param $rows i32) (param $c i32)
+    (param $shift i32) (param $centre i32) (param $scale i32) (param $bias i32)
+    (local $cBytes i32) (local $end i32) (local $row i32) (local $g i32) (local $at i32)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $end (i32.mul (local.get $rows) (local.get $cBytes)))
+    (local.set $row (i32.const 0))
+    (block $done (loop $rowLoop
+      (br_if $done (i32.ge_u (local.get $row) (local.get $end)))
+      (local.set $g (i32.const 0))
+      (block $chDone (loop $chLoop
+        (br_if $chDone (i32.ge_u (local.get $g) (local.get $cBytes)))
+        (local.set $at (i32.add (local.get $row) (local.get $g)))
+        (v128.store (i32.add (local.get $y) (local.get $at))
+          (f32x4.add
+            (f32x4.mul
+              (f32x4.sub
+                (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $at))) (v128.load (i32.add (local.get $shift) (local.get $g))))
+                (v128.load (i32.add (local.get $centre) (local.get $g))))
+              (v128.load (i32.add (local.get $scale) (local.get $g))))
+            (v128.load (i32.add (local.get $bias) (local.get $g)))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $chLoop)))
+      (local.set $row (i32.add (local.get $row) (local.get $cBytes)))
+      (br $rowLoop)))
+  )
+
+  ;; BatchNorm's input gradient: dx = (dy - w (a + ((x - shift) - centre) k)) * scale per channel,
+  ;; where w is counts[row / rowsPerSample] or 1 when counts is 0 (c a multiple of 4; shift,
+  ;; centre, a, k, scale float32 [c]).
+  (func (export "batchNormInputGradient")
+    (param $dy i32) (param $x i32) (param $dx i32) (param $rows i32) (param $c i32)
+    (param $rowsPerSample i32) (param $counts i32)
+    (param $shift i32) (param $centre i32) (param $a i32) (param $k i32) (param $scale i32)
+    (local $cBytes i32) (local $r i32) (local $row i32) (local $g i32) (local $at i32) (local $w v128)
+    (local.set $cBytes (i32.shl (local.get $c) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $done (loop $rowLoop
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $w (f32x4.splat (f32.const 1)))
+      (if (local.get $counts) (then
+        (local.set $w (v128.load32_splat (i32.add (local.get $counts)
+          (i32.shl (i32.div_u (local.get $r) (local.get $rowsPerSample)) (i32.const 2)))))))
+      (local.set $row (i32.mul (local.get $r) (local.get $cBytes)))
+      (local.set $g (i32.const 0))
+      (block $chDone (loop $chLoop
+        (br_if $chDone (i32.ge_u (local.get $g) (local.get $cBytes)))
+        (local.set $at (i32.add (local.get $row) (local.get $g)))
+        (v128.store (i32.add (local.get $dx) (local.get $at))
+          (f32x4.mul
+            (f32x4.sub
+              (v128.load (i32.add (local.get $dy) (local.get $at)))
+              (f32x4.mul (local.get $w)
+                (f32x4.add
+                  (v128.load (i32.add (local.get $a) (local.get $g)))
+                  (f32x4.mul
+                    (f32x4.sub
+                      (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $at))) (v128.load (i32.add (local.get $shift) (local.get $g))))
+                      (v128.load (i32.add (local.get $centre) (local.get $g))))
+                    (v128.load (i32.add (local.get $k) (local.get $g)))))))
+            (v128.load (i32.add (local.get $scale) (local.get $g)))))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (br $chLoop)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop)))
+  )
 )

@@ -9,6 +9,15 @@ import { SIMD_KERNELS_BASE64 } from './kernels.generated.js';
 export interface SimdKernels {
   maxPoolGrad2x2(x: number, dy: number, dx: number, batch: number, inHeight: number, inWidth: number, channels: number, outHeight: number, outWidth: number): void;
   transpose4(x: number, out: number, rows: number, cols: number): void;
+  channelSums(
+    u: number, uShift: number, v: number, vShift: number, vCentre: number,
+    rows: number, channels: number, rowsPerSample: number, counts: number, s1: number, s2: number,
+  ): void;
+  batchNormOutput(x: number, y: number, rows: number, channels: number, shift: number, centre: number, scale: number, bias: number): void;
+  batchNormInputGradient(
+    dy: number, x: number, dx: number, rows: number, channels: number, rowsPerSample: number, counts: number,
+    shift: number, centre: number, a: number, k: number, scale: number,
+  ): void;
   adam(
     p: number, g: number, m: number, v: number, pOut: number, mOut: number, vOut: number, n: number,
     beta1: number, oneMinusBeta1: number, beta2: number, oneMinusBeta2: number,
@@ -17,6 +26,15 @@ export interface SimdKernels {
 }
 
 let compiled: WebAssembly.Module | null | undefined;
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(SIMD_KERNELS_BASE64), (ch) => ch.charCodeAt(0));
+}
+
+/** Whether this runtime can run the kernels at all (wasm SIMD and bulk memory), before any backend exists. */
+export function simdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(moduleBytes());
+}
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
 /**
@@ -32,7 +50,7 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
   if (known) return known;
   if (compiled === undefined) {
     try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(SIMD_KERNELS_BASE64), (ch) => ch.charCodeAt(0)));
+      compiled = new WebAssembly.Module(moduleBytes());
     } catch {
       compiled = null;
     }
@@ -41,9 +59,4 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
   const kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
   instances.set(memory, kernels);
   return kernels;
-}
-
-/** The byte offset of a heap view: what the kernels take as a pointer. */
-export function pointer(view: ArrayBufferView): number {
-  return view.byteOffset;
 }
