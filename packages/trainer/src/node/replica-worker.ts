@@ -60,8 +60,8 @@ async function handle(request: ReplicaRequest): Promise<unknown> {
 }
 
 /**
- * Gradients of this rank's share, weighted by share / total so that the sum over ranks is the
- * full batch's mean gradient; all-reduce; the same clipping and update as every other rank.
+ * Gradients of this rank's share; an all-reduce that weights each rank by share / total, so that
+ * the sum is the full batch's mean gradient; the same clipping and update as every other rank.
  */
 async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, lr: number, total: number): Promise<ReplicaStepResult | null> {
   const t0 = performance.now();
@@ -80,9 +80,9 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
       const slot = reduction.slot;
       let offset = 0;
       for (const [name] of parameters) {
-        offset = writeScaled(slot, offset, await valuesOf(grads[name] as tf.Tensor), weight);
+        offset = write(slot, offset, await valuesOf(grads[name] as tf.Tensor));
       }
-      for (const [, v] of floatBuffers) offset = writeScaled(slot, offset, await valuesOf(v), weight);
+      for (const [, v] of floatBuffers) offset = write(slot, offset, await valuesOf(v));
       reduction.stats[row] = ((await loss.data())[0] as number) * weight;
       reduction.stats[row + 1] = (await correct.data())[0] as number;
       reduction.stats[row + 2] = count;
@@ -168,11 +168,9 @@ async function valuesOf(t: tf.Tensor): Promise<ArrayLike<number>> {
   return t.data();
 }
 
-function writeScaled(slot: Float32Array, offset: number, values: ArrayLike<number>, weight: number): number {
-  const n = values.length;
-  if (weight === 1) slot.set(values, offset);
-  else for (let i = 0; i < n; i++) slot[offset + i] = (values[i] as number) * weight;
-  return offset + n;
+function write(slot: Float32Array, offset: number, values: ArrayLike<number>): number {
+  slot.set(values, offset);
+  return offset + values.length;
 }
 
 async function getState(withOptimizer: boolean): Promise<ReplicaState> {

@@ -1,7 +1,8 @@
 /**
  * All-reduce of one float vector per replica through shared memory, for data-parallel training
- * over worker threads: each rank writes its (pre-weighted) vector into its slot; after a
- * barrier, rank r sums chunk r over all slots into `result` (a reduce-scatter, so the summing
+ * over worker threads: each rank writes its vector and its sample count into its slot and
+ * statistics row; after a
+ * barrier, rank r sums chunk r over all slots, weighted by count / total, into `result` (a reduce-scatter, so the summing
  * work is split between the replicas) and the sum of squares of that chunk's gradient part into
  * `partials`; after a second barrier every rank reads the whole result (all-gather for free).
  * Sums run in rank order, so every run gives the same bits.
@@ -93,7 +94,11 @@ export class SharedReduction {
     }
   }
 
-  /** Sums this rank's chunk over all slots into `result`, and its gradient sum of squares into `stats`. */
+  /**
+   * Sums this rank's chunk over all slots into `result`, each slot weighted by its rank's share of
+   * the batch (count / total, from the statistics rows: the slots hold plain gradients, so that
+   * writing them is a copy), and its gradient sum of squares into `stats`.
+   */
   reduce(): void {
     const { world, length, gradLength } = this.buffers;
     const chunk = Math.ceil(length / world);
@@ -101,15 +106,29 @@ export class SharedReduction {
     const end = Math.min(length, begin + chunk);
     const slots = this.slots;
     const out = this.result;
+    const stats = this.stats;
+    let total = 0;
+    for (let k = 0; k < world; k++) total += stats[k * 4 + 2] as number;
+    const weights = Array.from({ length: world }, (_, k) => (total > 0 ? (stats[k * 4 + 2] as number) / total : 0));
     let squares = 0;
-    for (let i = begin; i < end; i++) {
-      let s = 0;
-      for (let k = 0; k < world; k++) s += slots[k * length + i] as number;
-      const f = Math.fround(s);
-      out[i] = f;
-      if (i < gradLength) squares += f * f;
+    if (world === 2) {
+      // The common case without the inner loop: two streams, one pass.
+      const [w0, w1] = weights as [number, number];
+      for (let i = begin; i < end; i++) {
+        const f = Math.fround(w0 * (slots[i] as number) + w1 * (slots[length + i] as number));
+        out[i] = f;
+        if (i < gradLength) squares += f * f;
+      }
+    } else {
+      for (let i = begin; i < end; i++) {
+        let s = 0;
+        for (let k = 0; k < world; k++) s += (weights[k] as number) * (slots[k * length + i] as number);
+        const f = Math.fround(s);
+        out[i] = f;
+        if (i < gradLength) squares += f * f;
+      }
     }
-    this.stats[this.rank * 4 + 3] = squares;
+    stats[this.rank * 4 + 3] = squares;
   }
 
   /** Makes every current and future barrier throw. */
