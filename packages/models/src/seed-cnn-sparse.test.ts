@@ -3,7 +3,8 @@ import { setupBackend } from '@skelnorm/backends';
 import { crossEntropy } from '@skelnorm/nn';
 import { describe, expect, it } from 'vitest';
 import { SeedCnn, type SeedCnnOptions } from './seed-cnn.js';
-import { compactAbsentPersons } from './seed-cnn-sparse.js';
+import { personMask } from '@skelnorm/data';
+import { compactAbsentPersons, readPersonPresence } from './seed-cnn-sparse.js';
 import { skeletonBatch, toleranceRatio } from './test-support/tf.js';
 
 const T = 8;
@@ -26,6 +27,23 @@ const MODES: SeedCnnOptions[] = [
   // map has variance 0 and 1/sqrt(eps) = 316 turns rounding into conv1's bias gradient, dense or not.
   { personMode: 'folded', norm: 'group', normGroups: 8 },
 ];
+
+describe('readPersonPresence', () => {
+  it.each(['cpu', 'wasm'] as const)('agrees with personMask on %s (zeros, -0, NaN, a value at the very end)', async (backend) => {
+    await setupBackend({ prefer: backend });
+    const [n, m, per] = [3, 2, 12];
+    const values = new Float32Array(n * m * per);
+    values.fill(1, 0, per); // sample 0, person 0: present
+    values[2 * per + per - 1] = 0.5; // sample 1, person 0: only its last value
+    values.fill(-0, 3 * per, 4 * per); // sample 1, person 1: -0 everywhere, absent
+    values[4 * per + 3] = Number.NaN; // sample 2, person 0: NaN is not 0
+    const x = tf.tensor(values, [n, m, 2, 2, 3]);
+    const expected = Array.from(await personMask(x).data());
+    expect(expected).toEqual([1, 0, 1, 0, 1, 0]);
+    expect(Array.from(readPersonPresence(x)!)).toEqual(expected);
+    x.dispose();
+  });
+});
 
 describe('compactAbsentPersons', () => {
   it('keeps every present row and the first absent one, which stands for all the absent', () => {

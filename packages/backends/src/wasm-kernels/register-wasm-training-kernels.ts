@@ -1,5 +1,6 @@
 import {
   BatchMatMul,
+  Cast,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
   GatherV2,
@@ -24,7 +25,7 @@ import { batchNormTrainGradKernel, batchNormTrainKernel } from './batch-norm-tra
 import { conv2DBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInputKernel } from './conv2d-backprop-input.js';
 import { gatherKernel } from './gather.js';
-import { identityKernel } from './identity.js';
+import { castKernel, identityKernel } from './identity.js';
 import { leadingAxesMeanKernel, leadingAxesSumKernel } from './leading-axes-reduction.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { reverseKernel } from './reverse.js';
@@ -52,6 +53,7 @@ const RECIPES: readonly KernelRecipe[] = [
   [Slice, (original) => original && sliceKernel(original)],
   [Unpack, (original) => original && unpackKernel(original)],
   [Identity, (original) => original && identityKernel(original)],
+  [Cast, (original) => original && castKernel(original)],
   [Transpose, (original) => original && transposeKernel(original)],
   [Reverse, (original) => original && reverseKernel(original)],
   [GatherV2, (original) => original && gatherKernel(original)],
@@ -82,7 +84,8 @@ export const WASM_TRAINING_KERNEL_NAMES: readonly string[] = Object.freeze(RECIP
  *   whole tensor first): average pools (two passes, for accuracy); other reductions use wasm's own;
  * - `Slice` / `Unpack` (wasm's copy element by element from rank 5 on, e.g. one person of a
  *   skeleton batch): contiguous runs;
- * - `Identity` (wasm's copies; tfjs clones every tensor a gradient saves): shares the memory;
+ * - `Identity` (wasm's copies; tfjs clones every tensor a gradient saves) and `Cast` to the same
+ *   dtype: share the memory;
  * - `Transpose` when it is a (batched) matrix transpose (wasm's walks the output element by
  *   element): a tiled loop;
  * - `Reverse` and `GatherV2` without batch dimensions (wasm's compute every element's index):

@@ -88,3 +88,27 @@ describe('Identity on wasm (shared memory)', () => {
     for (let i = 0; i < values.length; i++) expect(actual.values[i]).toBeCloseTo(expected.values[i]!, 5);
   });
 });
+
+describe('Cast on wasm (same dtype shares memory)', () => {
+  it('a cast to the same dtype shares memory; a real conversion converts', async () => {
+    await tf.setBackend('wasm');
+    const buffers = () => tf.engine().backend.numDataIds();
+    const before = buffers();
+    const source = tf.tensor([1.5, -2.5, 3, 0], [2, 2]);
+    const same = tf.cast(source, 'float32');
+    expect(buffers() - before).toBe(1);
+    source.dispose();
+    expect(Array.from(await same.data())).toEqual([1.5, -2.5, 3, 0]);
+    const ints = tf.cast(same, 'int32');
+    const bools = tf.cast(same, 'bool');
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([1, -2, 3, 0]);
+    expect(Array.from(await bools.data())).toEqual([1, 1, 1, 0]); // wasm's own gave [1, 254, 3, 0]
+    const small = tf.tensor1d([0.5, -0, Number.NaN]);
+    const half = tf.cast(small, 'bool');
+    expect(Array.from(await half.data())).toEqual([1, 0, 1]);
+    tf.dispose([small, half]);
+    tf.dispose([same, ints, bools]);
+    expect(buffers()).toBe(before);
+  });
+});
