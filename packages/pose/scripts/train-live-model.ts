@@ -9,10 +9,11 @@
 // A dev script, not part of the package: it runs the CLI from sources as a child process (packages
 // never import apps), so it needs the workspace installed, not built.
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { syntheticClasses } from '@skelnorm/data';
+import { writeFileAtomic } from '@skelnorm/data/node';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const cli = join(root, 'apps/trainer/src/test-support/run-cli.ts');
@@ -67,7 +68,7 @@ const summary = {
   // The checkpoint records the class count, not the names: the synthetic set's, in label order.
   ...(config.data.kind === 'synthetic' ? { classNames: syntheticClasses(config.data.classes ?? 12).map((c) => c.name) } : {}),
 };
-await writeFile(join(served, 'live-model.json'), JSON.stringify(summary, null, 2) + '\n');
+await writeFileAtomic(join(served, 'live-model.json'), JSON.stringify(summary, null, 2) + '\n');
 console.log(
   `live-model: synthetic test accuracy ${(100 * done.lastEval.top1).toFixed(1)}% top-1, ${(100 * done.lastEval.top5).toFixed(1)}% top-5 ` +
     `(${done.lastEval.count} samples), ${seconds.toFixed(0)} s; wrote ${relative(root, join(served, 'model.safetensors'))}`,
