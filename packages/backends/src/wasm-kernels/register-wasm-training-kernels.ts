@@ -57,7 +57,7 @@ const RECIPES: readonly KernelRecipe[] = [
   [Transpose, (original) => original && transposeKernel(original)],
   [Reverse, (original) => original && reverseKernel(original)],
   [GatherV2, (original) => original && gatherKernel(original)],
-  [AdamUpdate, () => adamUpdateKernel],
+  [AdamUpdate, () => (simdSupported() ? adamUpdateKernel : undefined)],
   [BatchNormTrain, () => (simdSupported() ? batchNormTrainKernel : undefined)],
   [BatchNormTrainGrad, () => (simdSupported() ? batchNormTrainGradKernel : undefined)],
 ];
