@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { personMaskOf } from '@skelnorm/data';
 import type { ForwardContext } from '@skelnorm/nn';
 import type { MultiplicityContext } from '@skelnorm/norm';
 
@@ -55,35 +56,22 @@ export function compactAbsentPersons(present: ArrayLike<number>): PersonCompacti
 const HOST_BACKENDS = new Set(['cpu', 'wasm', 'tensorflow']);
 
 /**
- * Which persons of `x` [N, M, T, V, C] are present (any value not 0, as `personMask` of
- * @skelnorm/data),
- * sample-major ([n * M + m], as `foldPersons` orders them), read back to the host: the compacted
- * shapes depend on it. Scanned on the host from one read of x, each person until its first value
- * that is not 0: a present person stops at once, and tfjs's notEqual, any and cast took ~2.5 ms of
- * a batch-32 step on wasm. Undefined on a GPU backend, where a synchronous read would stall the
+ * Which persons of `x` [N, M, T, V, C] are present (any value not 0, as `personMask`), sample-major
+ * ([n * M + m], as `foldPersons` orders them), read back to the host: the compacted shapes depend on
+ * it. One read of x, scanned by `personMaskOf` (each person until its first value that is not 0: a
+ * present person stops at once); tfjs's notEqual, any and cast took ~2.5 ms of a batch-32 step on wasm. Undefined on a GPU backend, where a synchronous read would stall the
  * queue (and WebGPU cannot read synchronously at all): the dense path computes the same numbers.
  */
 export function readPersonPresence(x: tf.Tensor): Float32Array | undefined {
   if (!HOST_BACKENDS.has(tf.getBackend())) return undefined;
   if (x.rank < 3) throw new RangeError(`readPersonPresence: expected x of rank >= 3 ([N, M, ...]), got shape [${x.shape}]`);
-  let values: ArrayLike<number>;
+  let values: Float32Array;
   try {
     values = x.dataSync() as Float32Array;
   } catch {
     return undefined;
   }
-  const persons = x.shape[0]! * x.shape[1]!;
-  const per = persons === 0 ? 0 : x.size / persons;
-  const present = new Float32Array(persons);
-  for (let p = 0; p < persons; p++) {
-    for (let i = p * per, end = i + per; i < end; i++) {
-      if (values[i] !== 0) {
-        present[p] = 1;
-        break;
-      }
-    }
-  }
-  return present;
+  return Float32Array.from(personMaskOf(values, x.shape[0]! * x.shape[1]!));
 }
 
 /**

@@ -188,7 +188,7 @@ export async function repair<B = NormBatch>(
     for (const obs of tracked) atLayer(obs.path, () => writeAll(obs));
     const precise = options.validate && (await options.validate(model, { batchStatistics: false }));
     // Taken before any layer is converted: the alternative if the architecture must stay.
-    if (convertible.length > 0) preciseStatistics = readStatistics(tracked);
+    if (convertible.length > 0) preciseStatistics = await readStatistics(tracked);
     if (convertible.length > 0 && (options.validate || convertible.some(shared))) {
       slotted = convertible.map((obs) => atLayer(obs.path, () => toPerSlot(obs)));
       root = installed(model, slotted, 'converted');
@@ -338,13 +338,15 @@ function writeAll(obs: LayerObservation): boolean {
   return any;
 }
 
-function readStatistics(observations: readonly LayerObservation[]): LayerStatistics[] {
-  return observations.flatMap(({ path, layer }) =>
-    Array.from({ length: layer.numSlots }, (_, slot) => {
-      const s = layer.statistics(slot);
-      return { path, slot, mean: s.runningMean.dataSync() as Float32Array, variance: s.runningVar.dataSync() as Float32Array };
-    }),
-  );
+async function readStatistics(observations: readonly LayerObservation[]): Promise<LayerStatistics[]> {
+  const slots = observations.flatMap(({ path, layer }) => Array.from({ length: layer.numSlots }, (_, slot) => ({ path, slot, s: layer.statistics(slot) })));
+  // data(), not dataSync(): a WebGPU backend cannot read synchronously.
+  return Promise.all(slots.map(async ({ path, slot, s }) => ({
+    path,
+    slot,
+    mean: (await s.runningMean.data()) as Float32Array,
+    variance: (await s.runningVar.data()) as Float32Array,
+  })));
 }
 
 type Snapshot = { layer: BatchNormBase; slot: number; mean: tf.Tensor; variance: tf.Tensor }[];

@@ -79,10 +79,11 @@ async function step(x: TensorData, y: TensorData, mask: TensorData | undefined, 
     try {
       const slot = reduction.slot;
       let offset = 0;
-      for (const [name] of parameters) {
-        offset = write(slot, offset, await valuesOf(grads[name] as tf.Tensor));
+      for (const t of [...parameters.map(([name]) => grads[name] as tf.Tensor), ...floatBuffers.map(([, v]) => v)]) {
+        const values = await valuesOf(t);
+        slot.set(values, offset);
+        offset += values.length;
       }
-      for (const [, v] of floatBuffers) offset = write(slot, offset, await valuesOf(v));
       reduction.stats[row] = ((await loss.data())[0] as number) * weight;
       reduction.stats[row + 1] = (await correct.data())[0] as number;
       reduction.stats[row + 2] = count;
@@ -168,10 +169,6 @@ async function valuesOf(t: tf.Tensor): Promise<ArrayLike<number>> {
   return t.data();
 }
 
-function write(slot: Float32Array, offset: number, values: ArrayLike<number>): number {
-  slot.set(values, offset);
-  return offset + values.length;
-}
 
 async function getState(withOptimizer: boolean): Promise<ReplicaState> {
   const modelState = model.stateDict();

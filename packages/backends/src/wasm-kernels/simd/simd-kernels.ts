@@ -27,14 +27,23 @@ export interface SimdKernels {
 
 let compiled: WebAssembly.Module | null | undefined;
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(SIMD_KERNELS_BASE64), (ch) => ch.charCodeAt(0));
+/** The compiled module, or null where this runtime cannot compile it (no wasm SIMD or bulk memory). */
+function compiledModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Uint8Array.from(atob(SIMD_KERNELS_BASE64), (ch) => ch.charCodeAt(0)));
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
 }
 
-/** Whether this runtime can run the kernels at all (wasm SIMD and bulk memory), before any backend exists. */
+/** Whether this runtime can run the kernels at all, before any backend exists. */
 export function simdSupported(): boolean {
-  return typeof WebAssembly === 'object' && WebAssembly.validate(moduleBytes());
+  return typeof WebAssembly === 'object' && compiledModule() !== null;
 }
+
 const instances = new WeakMap<WebAssembly.Memory, SimdKernels>();
 
 /**
@@ -48,15 +57,9 @@ export function simdKernels(backend: BackendWasm): SimdKernels | undefined {
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
   const known = instances.get(memory);
   if (known) return known;
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(moduleBytes());
-    } catch {
-      compiled = null;
-    }
-  }
-  if (compiled === null) return undefined;
-  const kernels = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as SimdKernels;
+  const module = compiledModule();
+  if (module === null) return undefined;
+  const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
   instances.set(memory, kernels);
   return kernels;
 }
